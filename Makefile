@@ -1,0 +1,50 @@
+# Anjungan Desa: the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian packages the tests and the demo need (Debian 12/13, Raspberry Pi OS).
+APT_PACKAGES := chromium espeak-ng sox libgl1-mesa-dri libegl1 libgles2 libmtdev1 xvfb \
+	fonts-dejavu-core postgresql systemd cloud-init
+DATA ?= demo-data
+
+.PHONY: setup apt venv translations demo test bench lint clean
+
+setup: apt venv translations
+
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "setup: Debian packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then echo "setup: installing $$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "setup: please run: sudo apt-get install -y $$missing"; fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+translations: venv
+	@for d in edge_server/translations district/translations; do \
+		[ -d $$d ] && $(VENV)/bin/pybabel compile -q -f -d $$d || true; done
+	@for po in $$(find kiosk/translations -name '*.po' 2>/dev/null); do \
+		$(PY) -c "import sys; from babel.messages import pofile, mofile; c=pofile.read_po(open(sys.argv[1],'rb')); mofile.write_mo(open(sys.argv[1][:-3]+'.mo','wb'), c)" $$po; done
+
+demo: setup
+	$(PY) -m tools.demo --data-dir $(DATA)
+
+test: setup
+	SDL_VIDEODRIVER=offscreen KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 KIVY_NO_FILELOG=1 \
+		$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: setup
+	@for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache
