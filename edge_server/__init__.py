@@ -1,0 +1,110 @@
+"""Anjungan Desa edge server: the village hall's queue, letters, staff console, board and outbox."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+__version__ = "0.1.0"
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+
+
+def _secret_key(cfg) -> str:
+    if cfg.secret_key:
+        return cfg.secret_key
+    path = Path(cfg.data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(config=None, *, clock=None) -> Flask:
+    """Build the edge server app.
+
+    :param config: an `EdgeConfig`, or None to load `ANJUNGAN_CONFIG` / environment variables.
+    :param clock: a `Clock` (tests pass one they can move); defaults to the real clock in the village zone.
+    """
+    from .clock import Clock
+    from .config import load_config
+    from .db import database, migrate, open_database
+
+    cfg = config or load_config(os.environ.get("ANJUNGAN_CONFIG"))
+    app = Flask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
+    app.config.update(
+        SECRET_KEY=_secret_key(cfg),
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=cfg.staff_session_minutes),
+        WTF_CSRF_TIME_LIMIT=None,  # the session expiry bounds the token's life
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["edge_config"] = cfg
+    app.extensions["clock"] = clock or Clock(cfg.zone)
+
+    db = open_database(cfg.database_path)
+    migrate(db)
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+    from .i18n import select_locale
+
+    from flask_babel import get_locale
+
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    csrf = CSRFProtect(app)
+
+    from .api import kiosk_api
+
+    csrf.exempt(kiosk_api)
+    app.register_blueprint(kiosk_api)
+    _register_optional_blueprints(app, csrf)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            from .api import http_error_json
+
+            return http_error_json(exc)
+        return exc
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"code": "internal_error",
+                                      "message": "Terjadi kesalahan di server. Coba lagi."}}), 500
+        return "Terjadi kesalahan di server. Coba lagi.", 500
+
+    return app
+
+
+def _register_optional_blueprints(app: Flask, csrf: CSRFProtect) -> None:
+    """Each area registers itself through `init_app(app, csrf)`."""
+    from . import display, public, staff
+
+    for area in (staff, display, public):
+        area.init_app(app, csrf)

@@ -1,0 +1,155 @@
+"""`python -m edge_server`: serve, sync, residents, users (CONTRACTS.md section 1)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+log = logging.getLogger("edge_server")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=os.environ.get("ANJUNGAN_LOG_LEVEL", "INFO"), stream=sys.stdout,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _config(args, **overrides):
+    from .config import load_config
+
+    path = args.config or os.environ.get("ANJUNGAN_CONFIG")
+    if path is None and Path("/etc/anjungan/edge.toml").exists() and not args.data_dir:
+        path = "/etc/anjungan/edge.toml"
+    return load_config(path, data_dir=args.data_dir, **overrides)
+
+
+def cmd_serve(args) -> int:
+    """Run the edge server on waitress (a production WSGI server)."""
+    from waitress import create_server
+
+    from . import create_app
+    from .clock import Clock
+    from .demo import seed_demo, write_demo_json
+
+    overrides = {"host": args.host, "port": args.port}
+    if args.demo:
+        overrides.update(village_code="33.17.09.2016", village_name="Mojowarno")
+    cfg = _config(args, **overrides)
+    fresh = not cfg.database_path.exists()
+    clock = Clock(cfg.zone)
+    app = create_app(cfg, clock=clock)
+    server = create_server(app, host=cfg.host, port=cfg.port, threads=cfg.threads, ident="anjungan-edge",
+                           channel_timeout=120, connection_limit=200)
+    port = server.effective_port
+    host = cfg.host
+    if args.demo and fresh:
+        from dataclasses import replace
+
+        url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        cfg = replace(cfg, port=port)
+        app.extensions["edge_config"] = cfg
+        with app.app_context():
+            demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
+        write_demo_json(cfg.data_dir, demo)
+        log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
+    elif port != cfg.port:
+        from dataclasses import replace
+
+        app.extensions["edge_config"] = replace(cfg, port=port)
+    from .sync import start_background_sync
+
+    start_background_sync(app)
+    log.info("listening on http://%s:%d", host, port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_sync(args) -> int:
+    """Send everything pending to the district; exit 0 once all of it is acknowledged."""
+    from . import create_app
+    from .sync import sync_once
+
+    cfg = _config(args)
+    app = create_app(cfg)
+    ok = sync_once(app)
+    return 0 if ok else 1
+
+
+def cmd_residents(args) -> int:
+    from .residents_cli import run
+
+    return run(args, _config(args))
+
+
+def cmd_users(args) -> int:
+    from .users_cli import run
+
+    return run(args, _config(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m edge_server",
+                                     description="Anjungan Desa edge server for one village hall.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p):
+        p.add_argument("--data-dir", help="folder for the database and generated files")
+        p.add_argument("--config", help="TOML configuration file (default /etc/anjungan/edge.toml)")
+
+    serve = sub.add_parser("serve", help="run the web server (kiosk API, staff console, board)")
+    common(serve)
+    serve.add_argument("--host", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8080)")
+    serve.add_argument("--demo", action="store_true", help="seed the demo village Mojowarno on an empty data dir")
+    serve.set_defaults(func=cmd_serve)
+
+    sync = sub.add_parser("sync", help="send pending records to the district hub")
+    common(sync)
+    sync.add_argument("--once", action="store_true", required=True, help="send what is pending, then exit")
+    sync.set_defaults(func=cmd_sync)
+
+    residents = sub.add_parser("residents", help="manage residents (import an OpenSID CSV)")
+    rsub = residents.add_subparsers(dest="residents_command", required=True)
+    imp = rsub.add_parser("import", help="import residents from an OpenSID-style CSV, all or nothing")
+    imp.add_argument("file")
+    common(imp)
+    imp.add_argument("--full", action="store_true", help="the file is the whole population")
+    imp.add_argument("--yes", action="store_true", help="do not ask before deactivating")
+    imp.set_defaults(func=cmd_residents)
+
+    users = sub.add_parser("users", help="staff accounts (works offline)")
+    usub = users.add_subparsers(dest="users_command", required=True)
+    add = usub.add_parser("add", help="add a staff user; prints the password once")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["operator", "admin"], default="operator")
+    common(add)
+    reset = usub.add_parser("reset-password", help="set a new password; prints it once")
+    reset.add_argument("username")
+    common(reset)
+    disable = usub.add_parser("disable", help="disable a staff user")
+    disable.add_argument("username")
+    common(disable)
+    for p in (add, reset, disable):
+        p.set_defaults(func=cmd_users)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _setup_logging()
+    args = build_parser().parse_args(argv)
+    from .config import ConfigError
+
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

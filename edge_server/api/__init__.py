@@ -1,0 +1,70 @@
+"""The kiosk JSON API under /api/v1 (CONTRACTS.md section 2)."""
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from ..devices import device_for_token
+from ..errors import ApiError
+
+kiosk_api = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says what is wrong with it."""
+    if not request.data:
+        raise ApiError(400, "invalid_json", _("Badan permintaan kosong; kirim sebuah objek JSON."))
+    data = request.get_json(silent=True, force=True)
+    if data is None:
+        raise ApiError(400, "invalid_json", _("Badan permintaan bukan JSON yang sah."))
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
+    return data
+
+
+def device_required(view):
+    """Resolve `Authorization: Bearer <device token>` to g.device, or answer 401."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        device = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if device is None:
+            raise ApiError(401, "invalid_token", _("Token perangkat tidak ada atau tidak berlaku."))
+        g.device = device
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def clock():
+    return current_app.extensions["clock"]
+
+
+def config():
+    return current_app.extensions["edge_config"]
+
+
+@kiosk_api.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(exc.to_json()), exc.status
+
+
+@kiosk_api.errorhandler(HTTPException)
+def http_error_json(exc: HTTPException):
+    """Any HTTP error under /api as the contract's JSON error, in the user's language."""
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type",
+             429: "too_many_requests"}
+    messages = {413: _("Badan permintaan melebihi 64 KiB."), 404: _("Alamat API tidak dikenal."),
+                405: _("Metode tidak diizinkan untuk alamat ini.")}
+    code = exc.code or 500
+    return jsonify({"error": {"code": codes.get(code, "error"),
+                              "message": messages.get(code, exc.description or "")}}), code
+
+
+from . import devices, openapi, tickets  # noqa: E402,F401  (routes)

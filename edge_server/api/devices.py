@@ -1,0 +1,52 @@
+"""Health, pairing and heartbeats."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+
+from .. import __version__, ratelimit
+from ..devices import pair, record_heartbeat
+from ..errors import ApiError
+from ..models import VillageProfile
+from . import clock, device_required, json_body, kiosk_api
+
+PAIR_TRIES_PER_10_MIN = 10
+
+
+@kiosk_api.get("/health")
+def health():
+    """Liveness and which village this is."""
+    village = VillageProfile.select().first()
+    return jsonify({"status": "ok", "version": __version__,
+                    "village": {"code": village.code if village else "", "name": village.name if village else ""}})
+
+
+@kiosk_api.post("/devices/pair")
+def pair_device():
+    """Exchange a one-time pairing code for a device token."""
+    now = clock().utcnow()
+    key = f"pair:{request.remote_addr}"
+    if ratelimit.blocked(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now):
+        raise ApiError(429, "too_many_tries", _("Terlalu banyak percobaan. Tunggu 10 menit."))
+    body = json_body()
+    code, name = body.get("code"), body.get("name", "Kiosk")
+    if not isinstance(code, str) or not code.strip():
+        raise ApiError(400, "invalid_body", _("Kode pemasangan wajib diisi."))
+    if not isinstance(name, str) or not name.strip() or len(name) > 80:
+        raise ApiError(400, "invalid_body", _("Nama perangkat wajib, paling panjang 80 huruf."))
+    try:
+        device, token = pair(code.strip(), name.strip(), now)
+    except ApiError:
+        ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now)
+        raise
+    return jsonify({"token": token, "device": {"id": device.id, "name": device.name, "kind": device.kind}}), 201
+
+
+@kiosk_api.post("/devices/heartbeat")
+@device_required
+def heartbeat():
+    """A kiosk reports its version, printer and scanner."""
+    status = record_heartbeat(g.device, json_body(), clock().utcnow())
+    return jsonify({"status": "ok", **status, "server_time": clock().now().isoformat(timespec="seconds")})

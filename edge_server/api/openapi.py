@@ -1,0 +1,80 @@
+"""The OpenAPI 3 description of the kiosk API, served at /api/v1/openapi.json."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from .. import __version__
+from . import kiosk_api
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, ok: str = "200", body: dict | None = None, auth: bool = True, session: bool = False,
+        errors: tuple[str, ...] = ("400", "401")) -> dict:
+    op: dict = {"summary": summary, "responses": {ok: {"description": "OK"}}}
+    for code in errors:
+        op["responses"][code] = {"description": "Error", "content": {"application/json": {"schema": _ERROR}}}
+    if not auth:
+        op["security"] = []
+    params = []
+    if session:
+        params.append({"name": "X-Kiosk-Session", "in": "header", "required": False, "schema": {"type": "string"}})
+    if params:
+        op["parameters"] = params
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op
+
+
+def spec() -> dict:
+    ticket_body = {"type": "object", "required": ["service"], "properties": {
+        "service": {"type": "string", "minLength": 1, "maxLength": 1}, "priority": {"type": "boolean"}}}
+    identify_body = {"type": "object", "properties": {
+        "scan": {"type": "string"}, "nik": {"type": "string"}, "pin": {"type": "string"}}}
+    letter_body = {"type": "object", "required": ["type", "fields"], "properties": {
+        "type": {"type": "string"}, "fields": {"type": "object"}}}
+    heartbeat_body = {"type": "object", "properties": {
+        "version": {"type": "string"},
+        "printer": {"type": "object", "properties": {"online": {"type": "boolean"},
+                                                     "paper": {"enum": ["ok", "low", "out", "unknown"]}}},
+        "scanner": {"type": "object", "properties": {"connected": {"type": "boolean"}}}}}
+    take = _op("Take a queue ticket", "201", ticket_body, errors=("400", "401", "404", "409"))
+    take["parameters"] = [{"name": "Idempotency-Key", "in": "header", "required": False,
+                           "schema": {"type": "string", "maxLength": 200}}]
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Anjungan Desa kiosk API", "version": __version__},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"deviceToken": []}],
+        "components": {
+            "securitySchemes": {"deviceToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}},
+        },
+        "paths": {
+            "/health": {"get": _op("Liveness and village", auth=False, errors=())},
+            "/devices/pair": {"post": _op("Pair a device with a one-time code", "201", {
+                "type": "object", "required": ["code"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}, auth=False,
+                errors=("400", "401", "429"))},
+            "/devices/heartbeat": {"post": _op("Device status", body=heartbeat_body)},
+            "/services": {"get": _op("Services with waiting counts and estimates")},
+            "/tickets": {"post": take},
+            "/tickets/{id}": {"get": {**_op("A ticket", errors=("401", "404")), "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+            "/identify": {"post": _op("Identify a resident by scan or NIK and PIN", body=identify_body,
+                                      errors=("400", "401", "404", "429"))},
+            "/letter-types": {"get": _op("Self-service letter types")},
+            "/letters": {"post": _op("Request a letter", "201", letter_body, session=True,
+                                     errors=("400", "401", "403", "404")),
+                         "get": _op("The resident's letter requests", session=True, errors=("401", "403"))},
+            "/info": {"get": _op("Village information, announcements, office hours")},
+        },
+    }
+
+
+@kiosk_api.get("/openapi.json")
+def openapi_json():
+    """The API description."""
+    return jsonify(spec())

@@ -1,0 +1,41 @@
+"""Wall-clock access in one place, so tests can travel in time and the business day follows the village zone."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+
+class Clock:
+    """Now in UTC, plus an offset that tests (and a corrected clock) can move."""
+
+    def __init__(self, zone: ZoneInfo, offset: timedelta = timedelta(0)):
+        self.zone = zone
+        self.offset = offset
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        return datetime.now(timezone.utc) + self.offset
+
+    def utcnow(self) -> datetime:
+        """The current instant as naive UTC, the form stored in the database."""
+        return self.now().replace(tzinfo=None)
+
+    def local(self, instant: datetime | None = None) -> datetime:
+        instant = instant or self.now()
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=timezone.utc)
+        return instant.astimezone(self.zone)
+
+    def business_date(self, instant: datetime | None = None) -> date:
+        """The village's local calendar day: queues restart at local midnight, not UTC midnight."""
+        return self.local(instant).date()
+
+    def travel(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+def to_iso(naive_utc: datetime | None) -> str | None:
+    """Stored naive-UTC datetime to ISO 8601 with an explicit offset."""
+    if naive_utc is None:
+        return None
+    return naive_utc.replace(tzinfo=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,142 @@
+"""Edge server configuration: one TOML file, every key defaulted, environment overrides, validated at start."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_PREFIX = "ANJUNGAN_"
+
+
+class ConfigError(ValueError):
+    """A configuration key has a bad value; the message names the key."""
+
+
+@dataclass(frozen=True)
+class EdgeConfig:
+    data_dir: str = "/var/lib/anjungan"
+    host: str = "0.0.0.0"
+    port: int = 8080
+    village_code: str = ""
+    village_name: str = ""
+    timezone: str = "Asia/Jakarta"
+    public_url: str = ""  # base URL printed in QR codes; defaults to http://HOST:PORT
+    secret_key: str = ""  # Flask session key; generated into DATA_DIR/secret_key when empty
+    password_hash: str = "scrypt:32768:8:1"  # werkzeug method; tests lower the cost
+    pin_hash: str = "scrypt:16384:8:1"
+    staff_session_minutes: int = 480
+    login_max_failures: int = 5
+    login_lock_seconds: int = 300
+    kiosk_session_seconds: int = 300
+    pin_max_failures: int = 3
+    pin_lock_seconds: int = 60
+    identify_per_minute: int = 120
+    pairing_code_minutes: int = 60
+    default_service_minutes: float = 5.0
+    district_url: str = ""
+    district_secret: str = ""
+    sync_interval_seconds: float = 15.0
+    sync_backoff_base_seconds: float = 2.0
+    sync_backoff_max_seconds: float = 240.0
+    sync_retention_days: int = 30
+    counter_printer: str = ""
+    espeak_command: str = "espeak-ng"
+    voice: str = "id"
+    threads: int = 24
+    language: str = "id"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.data_dir) / "edge.sqlite3"
+
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{self.port}"
+
+
+def _coerce(name: str, kind: type, value: object) -> object:
+    try:
+        if kind is bool:
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off", ""):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if kind is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if kind is float:
+            return float(value)
+        if kind is str:
+            if not isinstance(value, (str, int, float)):
+                raise ValueError(value)
+            return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"config key '{name}': expected {kind.__name__}, got {value!r}") from None
+    return value
+
+
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "dict": dict}
+
+
+def validate(cfg: EdgeConfig) -> EdgeConfig:
+    """Check values that parse but make no sense; raise ConfigError naming the key."""
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"config key 'timezone': unknown time zone {cfg.timezone!r}") from None
+    if not 0 < cfg.port < 65536:
+        raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
+    for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures"):
+        if getattr(cfg, key) <= 0:
+            raise ConfigError(f"config key '{key}': must be positive")
+    if cfg.language not in ("id", "en"):
+        raise ConfigError("config key 'language': must be 'id' or 'en'")
+    code = cfg.village_code.replace(".", "")
+    if code and (not code.isdigit() or len(code) != 10):
+        raise ConfigError(f"config key 'village_code': {cfg.village_code!r} is not a 10-digit region code")
+    if bool(cfg.district_url) != bool(cfg.district_secret):
+        raise ConfigError("config key 'district_secret': district_url and district_secret go together")
+    return cfg
+
+
+def load_config(path: str | os.PathLike | None = None, env: dict | None = None, **overrides) -> EdgeConfig:
+    """Read the TOML file (if any), then ANJUNGAN_* environment variables, then keyword overrides."""
+    env = os.environ if env is None else env
+    values: dict = {}
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                raw = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path}: {exc}") from None
+        raw = {**raw.pop("edge", {}), **raw}
+        values.update(raw)
+    known = {f.name: f for f in fields(EdgeConfig)}
+    for name in known:
+        env_value = env.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            values[name] = env_value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"config key '{unknown[0]}': unknown key")
+    typed = {}
+    for name, value in values.items():
+        kind = _TYPES.get(known[name].type if isinstance(known[name].type, str) else known[name].type.__name__, str)
+        typed[name] = value if kind is dict else _coerce(name, kind, value)
+    return validate(replace(EdgeConfig(), **typed))

@@ -1,0 +1,83 @@
+"""The edge database: SQLite in WAL mode, bound late through a proxy, with numbered migrations."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+
+log = logging.getLogger(__name__)
+
+database = DatabaseProxy()
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",  # safe with WAL: a power cut loses at most the last commits, never corrupts
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "cache_size": -8000,
+}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def open_database(path: str | Path) -> SqliteDatabase:
+    """Open (creating if needed) the SQLite file and bind every model to it."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, timeout=10)
+    database.initialize(db)
+    return db
+
+
+@contextmanager
+def write_transaction():
+    """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock before the first read."""
+    db = database.obj
+    if db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    with db.atomic("IMMEDIATE"):
+        yield
+
+
+# ---- migrations -------------------------------------------------------------------------------------------
+
+MIGRATIONS: list[tuple[int, str, Callable[[SqliteDatabase], None]]] = []
+
+
+def migration(version: int, description: str):
+    """Register a schema migration; versions run in order, each once, each in its own transaction."""
+
+    def register(func: Callable[[SqliteDatabase], None]):
+        MIGRATIONS.append((version, description, func))
+        MIGRATIONS.sort(key=lambda m: m[0])
+        return func
+
+    return register
+
+
+def schema_version(db: SqliteDatabase) -> int:
+    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: SqliteDatabase) -> int:
+    """Bring the schema to the newest version; returns it. Safe to run at every start."""
+    from . import migrations  # noqa: F401  (registers the migrations)
+
+    current = schema_version(db)
+    for version, description, func in MIGRATIONS:
+        if version <= current:
+            continue
+        log.info("database migration %d: %s", version, description)
+        with db.atomic("IMMEDIATE"):
+            func(db)
+            db.execute_sql(f"PRAGMA user_version = {int(version)}")
+        current = version
+    return current

@@ -1,0 +1,27 @@
+"""Numbered schema migrations (playhouse.migrate). Append new ones; never edit one that has shipped.
+
+Version ranges by area, so parallel work never collides: 1-9 queue and core, 10-19 residents and letters,
+20-29 sync, 30-39 village information.
+
+Migration 1 creates tables from the current models, so a later migration that adds a column to an existing
+table must use `add_column_if_missing` (a fresh database already has it).
+"""
+from __future__ import annotations
+
+from peewee import Field, SqliteDatabase
+from playhouse.migrate import SqliteMigrator, migrate
+
+from .db import migration
+
+
+def add_column_if_missing(db: SqliteDatabase, table: str, column: str, field: Field) -> None:
+    """Add a column unless the table already has it (fresh databases are created with it)."""
+    if column not in {c.name for c in db.get_columns(table)}:
+        migrate(SqliteMigrator(db).add_column(table, column, field))
+
+
+@migration(1, "queue, staff, devices, outbox")
+def _initial(db: SqliteDatabase) -> None:
+    from .models import ALL_MODELS
+
+    db.create_tables(ALL_MODELS, safe=True)

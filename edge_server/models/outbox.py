@@ -1,0 +1,26 @@
+"""The outbox: every change the district should know, written in the same transaction as the change."""
+from peewee import CharField, DateField, DateTimeField, FloatField, IntegerField, TextField
+
+from ..db import BaseModel
+
+
+class OutboxEvent(BaseModel):
+    id = CharField(primary_key=True)  # uuid4 string
+    seq = IntegerField(unique=True)  # 1, 2, 3 ... per village, no gaps
+    type = CharField()
+    occurred_at = DateTimeField()  # naive UTC
+    business_date = DateField()
+    data = TextField()  # JSON, never a NIK or a name
+    acked_at = DateTimeField(null=True, index=True)
+
+
+class SyncState(BaseModel):
+    """One row: where sync stands, for the console and for `sync --once`."""
+
+    acked_through = IntegerField(default=0)
+    clock_offset = FloatField(default=0.0)  # seconds to add to our clock to match the district's
+    last_attempt = DateTimeField(null=True)
+    last_success = DateTimeField(null=True)
+    last_error = TextField(default="")
+    failures = IntegerField(default=0)
+    config_etag = CharField(default="")

@@ -1,0 +1,90 @@
+"""Services, counters and tickets: the village queue."""
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+                    TextField)
+
+from ..db import BaseModel
+from .device import Device
+from .staff import StaffUser
+
+
+class Service(BaseModel):
+    code = CharField(unique=True, max_length=1)  # the ticket prefix, A-Z
+    name = CharField()
+    is_open = BooleanField(default=True)
+    daily_cap = IntegerField(null=True)
+    sort_order = IntegerField(default=0)
+
+
+class Counter(BaseModel):
+    number = IntegerField(unique=True)
+    name = CharField(default="")
+
+
+class CounterService(BaseModel):
+    counter = ForeignKeyField(Counter, backref="service_links", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="counter_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("counter", "service"), True),)
+
+
+class TicketSequence(BaseModel):
+    """The last number issued per service per business day; updated under BEGIN IMMEDIATE."""
+
+    service = ForeignKeyField(Service, on_delete="CASCADE")
+    business_date = DateField()
+    last_number = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("service", "business_date"), True),)
+
+
+class Ticket(BaseModel):
+    id = CharField(primary_key=True)  # uuid4
+    service = ForeignKeyField(Service, backref="tickets")
+    issued_service = ForeignKeyField(Service, null=True)  # the number's prefix stays after a transfer
+    business_date = DateField(index=True)
+    number = IntegerField()
+    priority = BooleanField(default=False)
+    status = CharField(default="waiting", index=True)
+    issued_at = DateTimeField(index=True)
+    called_at = DateTimeField(null=True)
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+    counter = ForeignKeyField(Counter, null=True)
+    staff = ForeignKeyField(StaffUser, null=True)
+    device = ForeignKeyField(Device, null=True)
+    resident_id = IntegerField(null=True, index=True)
+    recall_count = IntegerField(default=0)
+    track_token = CharField(unique=True)
+    source = CharField(default="kiosk")  # kiosk | counter
+    printed = BooleanField(null=True)  # None: not reported yet
+    print_error = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("issued_service", "business_date", "number"), True),
+            (("service", "status", "business_date"), False),
+        )
+
+
+class IdempotencyKey(BaseModel):
+    device = ForeignKeyField(Device, on_delete="CASCADE")
+    key = CharField()
+    request_hash = CharField()
+    ticket = ForeignKeyField(Ticket, on_delete="CASCADE")
+    business_date = DateField()
+
+    class Meta:
+        indexes = ((("device", "key"), True),)
+
+
+class CallEvent(BaseModel):
+    """Every call and recall, in order: the board and its voice read these."""
+
+    ticket = ForeignKeyField(Ticket, on_delete="CASCADE")
+    counter_number = IntegerField()
+    number = CharField()  # "A-012"
+    kind = CharField(default="call")  # call | recall
+    at = DateTimeField(index=True)
+    spoken_text = TextField(default="")

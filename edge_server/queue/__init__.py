@@ -1,0 +1,1 @@
+"""Queue rules (pure, in `rules`) and the service that stores them (`service`)."""

@@ -1,0 +1,25 @@
+"""The staff console: login, counter console, admin pages, reports, and the JSON actions under /staff/api."""
+from __future__ import annotations
+
+from flask import g, url_for
+
+
+def register_nav(app, endpoint: str, label, admin: bool = False) -> None:
+    """Add a console menu entry for another area (letters, residents, sync...). `label` is a lazy string."""
+    app.extensions.setdefault("staff_nav", []).append((endpoint, label, admin))
+
+
+def init_app(app, csrf) -> None:
+    from . import admin, api, auth, console, reports  # noqa: F401  (routes)
+    from .blueprint import staff
+
+    app.register_blueprint(staff)
+    auth.init_app(app)
+
+    @app.context_processor
+    def _nav():
+        user = g.get("staff_user")
+        items = [{"url": url_for(endpoint), "label": str(label)}
+                 for endpoint, label, admin_only in app.extensions.get("staff_nav", [])
+                 if user is not None and (user.is_admin or not admin_only)]
+        return {"staff_nav": items}

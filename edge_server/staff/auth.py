@@ -1,0 +1,168 @@
+"""Staff login: hashed passwords, CSRF, a lockout after repeated failures, sessions that expire."""
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import timedelta
+
+from flask import (current_app, flash, g, jsonify, redirect, render_template, request, session, url_for)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..db import write_transaction
+from ..errors import ApiError
+from ..models import AuditLog, LoginThrottle, StaffUser
+from ..security import check_secret, hash_secret
+from .blueprint import staff
+
+log = logging.getLogger(__name__)
+# Checked against when the username does not exist, so both cases cost the same time.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
+
+
+def _cfg():
+    return current_app.extensions["edge_config"]
+
+
+def _now():
+    return current_app.extensions["clock"].utcnow()
+
+
+def audit(actor: str, action: str, target: str = "", detail: str = "") -> None:
+    AuditLog.create(at=_now(), actor=actor, action=action, target=target, detail=detail[:2000])
+
+
+def _locked(username: str) -> bool:
+    row = LoginThrottle.get_or_none(LoginThrottle.username == username)
+    return bool(row and row.locked_until and row.locked_until > _now())
+
+
+def _record_failure(username: str) -> None:
+    cfg = _cfg()
+    with write_transaction():
+        row, _created = LoginThrottle.get_or_create(username=username)
+        failures = row.failures + 1
+        locked = _now() + timedelta(seconds=cfg.login_lock_seconds) if failures >= cfg.login_max_failures else None
+        LoginThrottle.update(failures=0 if locked else failures, locked_until=locked).where(
+            LoginThrottle.id == row.id).execute()
+
+
+def authenticate(username: str, password: str) -> StaffUser | None:
+    """The active user with that password, or None; counts failures toward the lockout."""
+    cfg = _cfg()
+    user = StaffUser.get_or_none((StaffUser.username == username) & (StaffUser.active == True))  # noqa: E712
+    if user is None:
+        dummy = _DUMMY_HASHES.setdefault(cfg.password_hash, hash_secret("x", cfg.password_hash))
+        check_secret(dummy, password)
+        _record_failure(username)
+        return None
+    if not check_secret(user.password_hash, password):
+        _record_failure(username)
+        return None
+    LoginThrottle.delete().where(LoginThrottle.username == username).execute()
+    return user
+
+
+@staff.route("/login", methods=["GET", "POST"])
+def login():
+    """The login form; on success, the console home."""
+    form = LoginForm()
+    error = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            username = form.username.data.strip().lower()
+            if _locked(username):
+                error = _("Terlalu banyak percobaan gagal. Coba lagi beberapa menit lagi.")
+                status = 429
+            else:
+                user = authenticate(username, form.password.data)
+                if user is None:
+                    error = _("Nama pengguna atau kata sandi salah.")
+                    status = 401
+                else:
+                    session.clear()
+                    session.permanent = True
+                    session["staff_id"] = user.id
+                    session["lang"] = user.language
+                    audit(user.username, "login")
+                    log.info("staff login: %s", user.username)
+                    return redirect(request.args.get("next") if _safe_next() else url_for("staff.home"))
+        else:
+            error = _("Isi nama pengguna dan kata sandi.")
+            status = 400
+    return render_template("staff/login.html", form=form, error=error), status
+
+
+def _safe_next() -> bool:
+    target = request.args.get("next", "")
+    return target.startswith("/staff/") and not target.startswith("//")
+
+
+@staff.post("/logout")
+def logout():
+    """End the staff session."""
+    user = getattr(g, "staff_user", None)
+    if user:
+        audit(user.username, "logout")
+    session.clear()
+    return redirect(url_for("staff.login"))
+
+
+def _load_user() -> None:
+    g.staff_user = None
+    staff_id = session.get("staff_id")
+    if staff_id is not None:
+        user = StaffUser.get_or_none((StaffUser.id == staff_id) & (StaffUser.active == True))  # noqa: E712
+        if user is None:
+            session.clear()
+        g.staff_user = user
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/staff/api/")
+
+
+def login_required(view=None, *, admin: bool = False):
+    """Pages redirect to the login form; JSON endpoints answer 401 (403 for non-admins on admin pages)."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            user = g.get("staff_user")
+            if user is None:
+                if _wants_json():
+                    raise ApiError(401, "login_required", _("Silakan masuk lagi."))
+                return redirect(url_for("staff.login", next=request.path))
+            if admin and not user.is_admin:
+                if _wants_json():
+                    raise ApiError(403, "admin_only", _("Hanya admin yang boleh."))
+                flash(_("Hanya admin yang boleh membuka halaman itu."))
+                return redirect(url_for("staff.home"))
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view else decorate
+
+
+def init_app(app) -> None:
+    app.before_request(_load_user)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        if request.path.startswith("/staff/api/") or request.is_json:
+            return jsonify({"error": {"code": "csrf_failed", "message": _("Token CSRF tidak ada atau salah.")}}), 400
+        return render_template("staff/message.html", message=_("Formulir kedaluwarsa. Muat ulang halaman.")), 400
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return jsonify(exc.to_json()), exc.status

@@ -1,0 +1,32 @@
+"""Writing events to the outbox, inside the caller's write transaction."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+
+from peewee import fn
+
+from ..models import OutboxEvent
+
+# Keys that would carry a person's identity; an event must never contain them (the district refuses them too).
+FORBIDDEN_KEYS = frozenset({"nik", "name", "nama", "no_kk", "kk", "pin", "rfid", "resident", "address", "alamat"})
+
+
+def record_event(event_type: str, business_date: date, data: dict, occurred_at: datetime) -> OutboxEvent:
+    """Append one event with the next gapless seq. Call inside `write_transaction()`.
+
+    :raises ValueError: if `data` carries an identity field.
+    """
+    leaked = FORBIDDEN_KEYS.intersection(k.lower() for k in data)
+    if leaked:
+        raise ValueError(f"outbox event {event_type} must not carry {sorted(leaked)}")
+    last = OutboxEvent.select(fn.MAX(OutboxEvent.seq)).scalar() or 0
+    return OutboxEvent.create(
+        id=str(uuid.uuid4()),
+        seq=last + 1,
+        type=event_type,
+        occurred_at=occurred_at,
+        business_date=business_date,
+        data=json.dumps(data, separators=(",", ":"), sort_keys=True),
+    )

@@ -1,0 +1,65 @@
+"""What the resident reads when something goes wrong: one sentence for what happened, one for what to do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kiosk.api_client import ApiError, EdgeUnavailable
+
+
+def N_(text: str) -> str:
+    """Mark a msgid for extraction; translated where it is shown."""
+    return text
+
+
+ERRORS = {
+    "invalid_scan": N_("Kartu tidak dapat dibaca. Coba pindai lagi atau ketik NIK Anda."),
+    "unknown_resident": N_("Kartu tidak dikenali. Coba pindai lagi atau ketik NIK Anda."),
+    "wrong_pin": N_("NIK atau PIN salah. Periksa lalu coba lagi, atau minta bantuan petugas."),
+    "locked": N_("Terlalu banyak PIN salah. Tunggu satu menit lalu coba lagi, atau minta bantuan petugas."),
+    "invalid_session": N_("Waktu Anda sudah habis. Silakan pindai kartu atau ketik NIK lagi."),
+    "pin_required": N_("Untuk surat, ketik PIN Anda atau pindai e-KTP Anda."),
+    "service_closed": N_("Layanan ini sedang tutup. Silakan pilih layanan lain atau tanya petugas."),
+    "daily_cap_reached": N_("Nomor antrian untuk layanan ini sudah habis hari ini. Silakan tanya petugas."),
+    "rate_limited": N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+}
+GENERIC = N_("Maaf, permintaan tidak dapat diproses. Silakan coba lagi atau tanya petugas.")
+UNAVAILABLE = N_("Layanan sementara tidak tersedia. Silakan coba lagi sebentar lagi.")
+
+LETTER_STATUS = (
+    N_("Belum lengkap"), N_("Sedang diperiksa"), N_("Menunggu tanda tangan"),
+    N_("Siap diambil"), N_("Sudah diambil"), N_("Dibatalkan"),
+)
+TICKET_STATUS = {
+    "waiting": N_("Menunggu"), "called": N_("Dipanggil"), "serving": N_("Sedang dilayani"),
+    "done": N_("Selesai dilayani"), "no_show": N_("Tidak hadir"), "cancelled": N_("Dibatalkan"),
+}
+PRINT_FAULTS = {
+    "paper_out": N_("Kertas struk habis. Petugas sudah diberi tahu."),
+    "offline": N_("Printer struk tidak menyala. Petugas sudah diberi tahu."),
+    "error": N_("Struk tidak dapat dicetak. Petugas sudah diberi tahu."),
+}
+DAYS = (N_("Senin"), N_("Selasa"), N_("Rabu"), N_("Kamis"), N_("Jumat"), N_("Sabtu"), N_("Minggu"))
+MONTHS = (N_("Januari"), N_("Februari"), N_("Maret"), N_("April"), N_("Mei"), N_("Juni"), N_("Juli"),
+          N_("Agustus"), N_("September"), N_("Oktober"), N_("November"), N_("Desember"))
+
+
+def error_msgid(exc: Exception) -> str:
+    """The msgid that explains ``exc`` to a resident; never a code or a trace."""
+    if isinstance(exc, EdgeUnavailable):
+        return UNAVAILABLE
+    if isinstance(exc, ApiError):
+        if exc.status == 429 and exc.code != "locked":
+            return ERRORS["rate_limited"]
+        return ERRORS.get(exc.code, GENERIC)
+    return GENERIC
+
+
+def letter_status_msgid(status: int) -> str:
+    return LETTER_STATUS[status] if 0 <= status < len(LETTER_STATUS) else GENERIC
+
+
+def date_text(now: datetime, _: object) -> str:
+    """``Sabtu, 28 November 2026  10.47`` in the current language (``_`` is the translate function)."""
+    return (f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])} {now.year}"
+            f"   {now.hour:02d}.{now.minute:02d}")

@@ -1,0 +1,96 @@
+"""Edge server fixtures: an app on a fresh database with the demo village, a kiosk client, a staff client."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from edge_server import create_app
+from edge_server.clock import Clock
+from edge_server.config import load_config
+from edge_server.demo import seed_demo
+
+
+@pytest.fixture
+def clock():
+    return Clock(ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    return load_config(None, data_dir=str(tmp_path / "edge"), village_code="33.17.09.2016",
+                       village_name="Mojowarno", port=8080, host="127.0.0.1")
+
+
+@pytest.fixture
+def app(cfg, clock):
+    app = create_app(cfg, clock=clock)
+    app.config["TESTING"] = True
+    with app.app_context():
+        app.extensions["demo"] = seed_demo(cfg, clock, "http://127.0.0.1:8080")
+    return app
+
+
+@pytest.fixture
+def demo(app):
+    return app.extensions["demo"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def kiosk(client, demo):
+    """A test client that sends the demo kiosk's device token."""
+
+    class Kiosk:
+        headers = {"Authorization": f"Bearer {demo['kiosk_token']}"}
+
+        def get(self, url, **kw):
+            return client.get(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+        def post(self, url, **kw):
+            return client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    return Kiosk()
+
+
+def login(client, username, password):
+    page = client.get("/staff/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    return client.post("/staff/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def staff(app, demo):
+    """A logged-in operator client with a helper for CSRF-protected JSON posts."""
+    client = app.test_client()
+    user = next(s for s in demo["staff"] if s["role"] == "admin")
+    response = login(client, user["username"], user["password"])
+    assert response.status_code == 302
+    home = client.get("/staff/")
+    csrf = re.search(rb'name="csrf-token" content="([^"]+)"', home.data).group(1).decode()
+
+    class Staff:
+        raw = client
+        token = csrf
+
+        def post(self, url, json=None, **kw):
+            return client.post(url, json=json if json is not None else {}, headers={"X-CSRFToken": csrf}, **kw)
+
+        def get(self, url, **kw):
+            return client.get(url, **kw)
+
+    return Staff()
+
+
+@pytest.fixture
+def travel(clock):
+    def go(**kw):
+        clock.travel(timedelta(**kw))
+
+    return go
