@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from types import TracebackType
+from typing import Self
 
 from drivers.printer.errors import PaperOut, PrinterError, PrinterOffline
 from drivers.printer.status import PAPER_OUT, STATUS_QUERY, PrinterStatus, parse_status_reply
@@ -38,7 +39,7 @@ class Printer:
     def __repr__(self) -> str:
         return f"<Printer {self.transport.description} profile={self.profile.name}>"
 
-    def open(self) -> Printer:
+    def open(self) -> Self:
         with self._lock:
             self.transport.open()
         return self
@@ -47,7 +48,7 @@ class Printer:
         with self._lock:
             self.transport.close()
 
-    def __enter__(self) -> Printer:
+    def __enter__(self) -> Self:
         return self.open()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
