@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 
 translations: venv
 	@for d in edge_server/translations district/translations; do \
-		[ -d $$d ] && $(VENV)/bin/pybabel compile -q -f -d $$d || true; done
+		[ -d $$d ] && $(VENV)/bin/pybabel compile -f -d $$d >/dev/null || true; done
 	@for po in $$(find kiosk/translations -name '*.po' 2>/dev/null); do \
 		$(PY) -c "import sys; from babel.messages import pofile, mofile; c=pofile.read_po(open(sys.argv[1],'rb')); mofile.write_mo(open(sys.argv[1][:-3]+'.mo','wb'), c)" $$po; done
 
