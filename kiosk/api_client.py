@@ -84,6 +84,10 @@ class EdgeClient:
         return self._call("POST", "/tickets", {"service": service, "priority": priority}, session=session,
                           headers={"Idempotency-Key": idempotency_key})[1]["ticket"]
 
+    def report_print(self, ticket_id: str, printed: bool, error: str = "") -> None:
+        """Tell the edge server whether the ticket's receipt printed (failed ones are marked for reprint)."""
+        self._call("POST", f"/tickets/{ticket_id}/printed", {"printed": printed, "error": error})
+
     def ticket(self, ticket_id: str) -> dict[str, Any]:
         """One ticket by id."""
         return self._call("GET", f"/tickets/{ticket_id}")[1]["ticket"]

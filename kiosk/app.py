@@ -46,7 +46,7 @@ class KioskApp(App):
     notice = StringProperty("")
     notice_error = BooleanProperty(False)
     receipts_available = BooleanProperty(True)
-    on_home = BooleanProperty(True)
+    at_home = BooleanProperty(True)
     screen_title = StringProperty("")
     language = StringProperty("id")
 
@@ -146,7 +146,7 @@ class KioskApp(App):
         screen = self.sm.get_screen(name)
         screen.enter(**kwargs)
         self.sm.current = name
-        self.on_home = name == "home"
+        self.at_home = name == "home"
         self.screen_title = screen.title
 
     def back(self) -> None:
@@ -169,6 +169,11 @@ class KioskApp(App):
         self.set_language(self.settings.language)
         self.root.ids.countdown.opacity = 0
         self.go("offline" if not self.controller.state.edge_online else "home")
+
+    def forget_resident(self) -> None:
+        """Forget the resident without leaving the screen (an expired session)."""
+        self.controller.end_visit()
+        self.resident_name = ""
 
     def set_language(self, language: str) -> None:
         if language != self.tr.language:

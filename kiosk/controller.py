@@ -166,8 +166,16 @@ class Controller:
             factory = self.printer_factory
             if factory is None:
                 from drivers.printer import open_printer as factory
-            self.printer = factory(self.config.printer)
+            self.printer = factory(self.printer_url)
         return self.printer
+
+    @property
+    def printer_url(self) -> str:
+        """The configured URL, with the configured paper width unless the URL names a width or profile."""
+        url = self.config.printer
+        if "width=" in url or "profile=" in url:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}width={self.config.paper_width}"
 
     def set_printer(self, printer: Any) -> None:
         """Use another printer (a technician swap, or a test's scripted fault)."""
@@ -293,6 +301,10 @@ class Controller:
                 estimated_wait_minutes=int(ticket.get("estimated_wait_minutes", 0)),
                 track_url=ticket.get("track_url", ""), priority=bool(ticket.get("priority")))
             fault = self._print(receipt)
+            try:
+                self.client.report_print(ticket["id"], fault is None, fault or "")
+            except (ApiError, EdgeUnavailable) as exc:
+                log.warning("could not report the print result: %s", exc)
             return TicketResult(ticket, fault is None, fault)
 
         return self.run(work, on_done, on_error, label="ticket")

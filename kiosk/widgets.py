@@ -8,6 +8,7 @@ from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.utils import escape_markup
 
 # Colours: every text colour on its background is at least 4.5:1 (WCAG 1.4.3); button edges at least 3:1.
 INK = (0.10, 0.10, 0.10, 1)
@@ -61,14 +62,45 @@ class Keypad(GridLayout):
 
 
 class TextKeyboard(BoxLayout):
-    """An on-screen keyboard (the system one does not appear over a full-screen kiosk)."""
+    """An on-screen keyboard (the system one does not appear over a full-screen kiosk).
+
+    Capital letters only: easier to read for older eyes, and village forms are written in capitals anyway.
+    """
 
     value = StringProperty("")
     digits = BooleanProperty(False)
     max_length = NumericProperty(120)
     on_ok = ObjectProperty(None, allownone=True)
+    space_text = StringProperty("Spasi")
+    back_text = StringProperty("Hapus")
+    ok_text = StringProperty("Lanjut")
     LETTERS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM-.")
     DIGITS = ("1234567890", "/()&,:'", "+#@_-.")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._build()
+
+    def on_digits(self, *_: object) -> None:
+        self._build()
+
+    def _build(self) -> None:
+        self.clear_widgets()
+        for row in self.DIGITS if self.digits else self.LETTERS:
+            line = BoxLayout(spacing=self.spacing)
+            for char in row:
+                line.add_widget(KButton(title=escape_markup(char), on_release=lambda _b, c=char: self.press(c)))
+            self.add_widget(line)
+        bottom = BoxLayout(spacing=self.spacing)
+        mode = KButton(title="ABC" if self.digits else "123", tint=PURPLE, size_hint_x=1.2,
+                       on_release=lambda _b: self.press("mode"))
+        space = KButton(title=self.space_text, size_hint_x=3.5, on_release=lambda _b: self.press(" "))
+        back = KButton(title=self.back_text, tint=BROWN, size_hint_x=1.6, on_release=lambda _b: self.press("back"))
+        ok = KButton(title=self.ok_text, tint=GREEN, size_hint_x=2, on_release=lambda _b: self.press("ok"))
+        self.bind(space_text=space.setter("title"), back_text=back.setter("title"), ok_text=ok.setter("title"))
+        for button in (mode, space, back, ok):
+            bottom.add_widget(button)
+        self.add_widget(bottom)
 
     def press(self, key: str) -> None:
         if key == "back":

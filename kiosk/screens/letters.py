@@ -1,0 +1,189 @@
+"""Letters: choose a letter type, fill its fields on the on-screen keyboard, review, send, and get a receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.utils import escape_markup
+
+from kiosk.api_client import ApiError
+from kiosk.controller import LetterResult
+from kiosk.messages import N_, PRINT_FAULTS
+from kiosk.screens import KioskScreen
+from kiosk.widgets import GREEN, Tile
+
+NEEDS_IDENTITY = ("pin_required", "invalid_session")
+
+
+class LettersScreen(KioskScreen):
+    """The self-service letter types as large tiles."""
+
+    title = N_("Ajukan Surat")
+    letter_types = ListProperty([])
+
+    def enter(self, **kwargs: Any) -> None:
+        self.letter_types = []
+        self.app.controller.load_letter_types(self._loaded, self.app.show_error)
+
+    def _loaded(self, letter_types: list[dict[str, Any]]) -> None:
+        self.letter_types = letter_types
+
+    def on_letter_types(self, *_: Any) -> None:
+        grid = self.ids.types
+        grid.clear_widgets()
+        for letter_type in self.letter_types:
+            tile = Tile(title=escape_markup(letter_type["name"]), tint=GREEN, size_hint_y=None)
+            tile.height = self.app.s * 90
+            tile.font_size = self.app.s * 22
+            tile.letter_type = letter_type
+            tile.bind(on_release=lambda btn: self.app.go("letter_form", letter_type=btn.letter_type))
+            grid.add_widget(tile)
+
+
+class LetterFormScreen(KioskScreen):
+    """One field at a time, each typed on the on-screen keyboard."""
+
+    title = N_("Isi Permohonan")
+    letter_type = ObjectProperty(None, allownone=True)
+    index = NumericProperty(0)
+    values = DictProperty({})
+    message = StringProperty("")
+    prompt = StringProperty("")
+
+    def enter(self, letter_type: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        if letter_type is not None:
+            self.letter_type = letter_type
+            self.values = {}
+            self.index = 0
+        if not self.letter_type:
+            return
+        if not self.letter_type.get("fields"):
+            self.app.go("letter_review", letter_type=self.letter_type, values={})
+            return
+        self._show_field()
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.keyboard.on_ok = self.field_done
+        self.ids.keyboard.bind(value=lambda *_: setattr(self, "message", ""))
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        return list(self.letter_type.get("fields", [])) if self.letter_type else []
+
+    def _show_field(self) -> None:
+        field = self.fields[self.index]
+        self.ids.keyboard.value = self.values.get(field["name"], "")
+        self.message = ""
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        if not self.letter_type or not self.fields:
+            return
+        field = self.fields[self.index]
+        optional = "" if field.get("required", True) else " " + self.app.tr._("(boleh kosong)")
+        self.prompt = self.app.tr._("{label}{optional}  (langkah {step} dari {total})").format(
+            label=field.get("label", field["name"]), optional=optional, step=self.index + 1,
+            total=len(self.fields))
+
+    def field_done(self, value: str) -> None:
+        field = self.fields[self.index]
+        if field.get("required", True) and not value:
+            self.message = self.app.tr._("Bagian ini wajib diisi.")
+            return
+        self.values[field["name"]] = value
+        if self.index + 1 < len(self.fields):
+            self.index += 1
+            self._show_field()
+        else:
+            self.app.go("letter_review", letter_type=self.letter_type, values=dict(self.values))
+
+
+class LetterReviewScreen(KioskScreen):
+    """Everything the resident asked for, and the documents to bring, before it is sent."""
+
+    title = N_("Periksa Permohonan")
+    letter_type = ObjectProperty(None, allownone=True)
+    values = DictProperty({})
+    summary = StringProperty("")
+    sending = False
+
+    def enter(self, letter_type: dict[str, Any] | None = None, values: dict[str, str] | None = None,
+              **kwargs: Any) -> None:
+        if letter_type is not None:
+            self.letter_type, self.values = letter_type, values or {}
+        self.sending = False
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        if not self.letter_type:
+            return
+        _ = self.app.tr._
+        lines = [f"[b]{escape_markup(self.letter_type['name'])}[/b]",
+                 _("Atas nama: {name}").format(name=escape_markup(self.app.resident_name))]
+        for field in self.letter_type.get("fields", []):
+            value = self.values.get(field["name"]) or "-"
+            lines.append(f"{escape_markup(field.get('label', field['name']))}: {escape_markup(value)}")
+        requirements = self.letter_type.get("requirements", [])
+        if requirements:
+            lines.append(_("Bawa ke balai desa: {documents}.").format(
+                documents=escape_markup(", ".join(requirements))))
+        self.summary = "\n".join(lines)
+
+    def change(self) -> None:
+        self.app.go("letter_form", remember=False)
+
+    def send(self) -> None:
+        if self.sending:
+            return
+        self.sending = True
+        self.app.controller.submit_letter(self.letter_type, dict(self.values), self._sent, self._failed)
+
+    def _sent(self, result: LetterResult) -> None:
+        self.sending = False
+        self.app.go("letter_done", result=result, letter_type=self.letter_type)
+
+    def _failed(self, exc: Exception) -> None:
+        self.sending = False
+        if isinstance(exc, ApiError) and exc.code in NEEDS_IDENTITY:
+            if exc.code == "invalid_session":
+                self.app.forget_resident()
+            self.app.pending_target = "letter_review"
+            self.app.go("identify", target="letter_review")
+            self.app.show_error(exc)
+        else:
+            self.app.show_error(exc)
+
+
+class LetterDoneScreen(KioskScreen):
+    """The reference, whether the receipt printed, and the documents to bring."""
+
+    title = N_("Permohonan Terkirim")
+    reference = StringProperty("")
+    details = StringProperty("")
+    printed = ObjectProperty(True)
+
+    def enter(self, result: LetterResult | None = None, letter_type: dict[str, Any] | None = None,
+              **kwargs: Any) -> None:
+        if result is None:
+            return
+        self.result, self.letter_type = result, letter_type or {}
+        self.reference = result.letter["reference"]
+        self.printed = result.printed
+        if result.printed:
+            self.app.sounds.play("printed")
+        self.refresh_language()
+        self.app.return_home_in(max(20, self.app.settings.ticket_return * 2))
+
+    def refresh_language(self) -> None:
+        if not getattr(self, "result", None):
+            return
+        _ = self.app.tr._
+        lines = []
+        if not self.result.printed:
+            lines.append(_(PRINT_FAULTS.get(self.result.print_fault or "", PRINT_FAULTS["error"])))
+        requirements = self.letter_type.get("requirements", [])
+        if requirements:
+            lines.append(_("Bawa ke balai desa: {documents}.").format(documents=", ".join(requirements)))
+        lines.append(_("Kami kabari lewat status surat. Pindai QR di struk untuk mengikuti."))
+        self.details = "\n".join(lines)
