@@ -42,7 +42,7 @@ def cmd_serve(args) -> int:
     app = create_app(cfg, clock=clock)
     server = create_server(app, host=cfg.host, port=cfg.port, threads=cfg.threads, ident="anjungan-edge",
                            channel_timeout=120, connection_limit=200)
-    port = server.effective_port
+    port = int(server.effective_port)
     host = cfg.host
     if args.demo and fresh:
         from dataclasses import replace

@@ -97,7 +97,7 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
         ZoneInfo(cfg.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"config key 'timezone': unknown time zone {cfg.timezone!r}") from None
-    if not 0 < cfg.port < 65536:
+    if not 0 <= cfg.port < 65536:  # 0: any free port (tests)
         raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
     for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures"):
         if getattr(cfg, key) <= 0:
