@@ -45,6 +45,12 @@ def format_datetime(moment: datetime) -> str:
     return f"{text} {zone}" if zone else text
 
 
+def format_short(moment: datetime) -> str:
+    """``05/03/2026 08:15 WIB``: fits beside a label on 58 mm paper."""
+    zone = zone_label(moment)
+    return f"{moment:%d/%m/%Y %H:%M}" + (f" {zone}" if zone else "")
+
+
 def village_title(village_name: str) -> str:
     name = village_name.strip()
     return name.upper() if name.lower().startswith(("desa ", "kelurahan ")) else f"DESA {name.upper()}"
@@ -113,7 +119,7 @@ def letter_receipt(
         KeyValue("Surat", letter_type_name),
         KeyValue("Pemohon", name_masked),
         KeyValue("Status", status_label),
-        KeyValue("Diajukan", format_datetime(created_at)),
+        KeyValue("Diajukan", format_short(created_at)),
         Separator(),
     )
     if requirements:
@@ -138,7 +144,7 @@ def pin_slip(*, village_name: str, name_masked: str, nik_masked: str, pin: str, 
         Text("PIN ANJUNGAN MANDIRI", bold=True, align="center"),
         KeyValue("Nama", name_masked),
         KeyValue("NIK", nik_masked),
-        KeyValue("Dibuat", format_datetime(issued_at)),
+        KeyValue("Dibuat", format_short(issued_at)),
         Separator(),
         Text("PIN Anda", align="center"),
         Text(pin, bold=True, width=3, height=3, align="center"),

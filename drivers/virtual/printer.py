@@ -65,7 +65,9 @@ class VirtualTransport(Transport):
             raise PrinterOffline(f"{self.description}: not open")
         if _STATUS_QUERY.fullmatch(data):
             if self.paper != PAPER_UNKNOWN:
-                online, paper_byte = reply_bytes(online=not self.offline, paper=self.paper)
+                # Like Epson printers, an empty roll also takes the printer offline.
+                online, paper_byte = reply_bytes(online=not self.offline and self.paper != PAPER_OUT,
+                                                 paper=self.paper)
                 for i in range(2, len(data), 3):
                     self._replies.append(online if data[i] in (1, 2) else paper_byte)
             return
