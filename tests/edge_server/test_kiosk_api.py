@@ -272,3 +272,19 @@ def test_sequence_guard_survives_a_half_written_day(app, kiosk):
                 from edge_server.queue.service import issue_ticket
 
                 issue_ticket("A", clock=app.extensions["clock"])
+
+
+def test_info_lists_live_announcements_for_kiosks_and_office_hours(app, kiosk, clock):
+    from edge_server.models import Announcement
+
+    now = clock.utcnow()
+    with app.app_context():
+        Announcement.create(title="Posyandu Balita", body="Sabtu pukul 08.00", audience="kiosk")
+        Announcement.create(title="Hanya TV", body="x", audience="board")
+        Announcement.create(title="Sudah lewat", body="x", ends=now - timedelta(days=1))
+        Announcement.create(title="Belum mulai", body="x", starts=now + timedelta(days=1))
+    body = kiosk.get("/api/v1/info").get_json()
+    assert body["village"]["name"] == "Mojowarno" and body["village"]["kabupaten"] == "Rembang"
+    assert [a["title"] for a in body["announcements"]] == ["Posyandu Balita"]
+    hours = {h["service"]: h for h in body["office_hours"]}
+    assert set(hours) == {"A", "B", "C"} and hours["A"]["open"] == "08:00" and hours["A"]["open_now"] is True
