@@ -62,11 +62,24 @@ def cmd_serve(args) -> int:
 
     start_background_sync(app)
     log.info("listening on http://%s:%d", host, port)
+    from . import sdnotify
+
+    sdnotify.ready(f"listening on port {port}")
+    sdnotify.start_watchdog(lambda: _answers_health(host, port))
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _answers_health(host: str, port: int) -> bool:
+    """The watchdog's self-check: our own /api/v1/health answers 200 within 10 seconds."""
+    from urllib.request import urlopen
+
+    host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else (f"[{host}]" if ":" in host else host)
+    with urlopen(f"http://{host}:{port}/api/v1/health", timeout=10) as response:
+        return response.status == 200
 
 
 def cmd_sync(args) -> int:

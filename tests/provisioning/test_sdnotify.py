@@ -1,0 +1,57 @@
+"""The sd_notify helper each service imports: identical copies, real AF_UNIX datagrams, silent outside systemd."""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from edge_server import sdnotify
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_service_carries_the_same_helper():
+    copies = [ROOT / pkg / "sdnotify.py" for pkg in ("edge_server", "kiosk", "district")]
+    texts = {path.read_text() for path in copies}
+    assert len(texts) == 1, "edge_server/, kiosk/ and district/ sdnotify.py must stay identical"
+
+
+@pytest.fixture
+def notify_socket(tmp_path, monkeypatch):
+    path = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(5)
+    monkeypatch.setenv("NOTIFY_SOCKET", path)
+    yield sock
+    sock.close()
+
+
+def test_ready_reaches_systemd(notify_socket):
+    assert sdnotify.ready("listening on port 8080")
+    assert notify_socket.recv(4096) == b"READY=1\nSTATUS=listening on port 8080"
+
+
+def test_watchdog_pings_only_while_healthy(notify_socket, monkeypatch):
+    monkeypatch.setenv("WATCHDOG_USEC", "100000")  # pings every 0.05 s
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
+    answers = iter([True, False, False, False])
+    sdnotify.start_watchdog(lambda: next(answers, False))
+    assert notify_socket.recv(64) == b"WATCHDOG=1"
+    notify_socket.settimeout(0.4)
+    with pytest.raises(socket.timeout):
+        notify_socket.recv(64)
+
+
+def test_outside_systemd_nothing_is_sent(monkeypatch):
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    monkeypatch.delenv("WATCHDOG_USEC", raising=False)
+    assert sdnotify.ready() is False
+    assert sdnotify.start_watchdog() is None
+
+
+def test_watchdog_meant_for_another_process_is_ignored():
+    assert sdnotify.watchdog_interval({"WATCHDOG_USEC": "60000000", "WATCHDOG_PID": "1"}) is None
+    assert sdnotify.watchdog_interval({"WATCHDOG_USEC": "60000000"}) == 30.0
