@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the tests and the demo need (Debian 12/13, Raspberry Pi OS).
-APT_PACKAGES := chromium espeak-ng sox libgl1-mesa-dri libegl1 libgles2 libmtdev1 xvfb \
+APT_PACKAGES := chromium espeak-ng libgl1-mesa-dri libegl1 libgles2 libmtdev1 xvfb \
 	fonts-dejavu-core postgresql systemd cloud-init
 DATA ?= demo-data
 
@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 
 translations: venv
 	@for d in edge_server/translations district/translations; do \
-		[ -d $$d ] && $(VENV)/bin/pybabel compile -f -d $$d >/dev/null || true; done
+		[ ! -d $$d ] || $(VENV)/bin/pybabel compile -f -d $$d >/dev/null || exit 1; done
 	@for po in $$(find kiosk/translations -name '*.po' 2>/dev/null); do \
 		$(PY) -c "import sys; from babel.messages import pofile, mofile; c=pofile.read_po(open(sys.argv[1],'rb')); mofile.write_mo(open(sys.argv[1][:-3]+'.mo','wb'), c)" $$po; done
 
