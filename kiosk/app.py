@@ -144,9 +144,16 @@ class KioskApp(App):
         self.return_at = None
         self.notice = "" if not kwargs.pop("keep_notice", False) else self.notice
         screen = self.sm.get_screen(name)
-        screen.enter(**kwargs)
+        if current != name:
+            self.sm.current_screen.leave()
         self.sm.current = name
+        if self.sm.transition.is_active:
+            # Switch at once: a pending zero-length transition would drop the next touch.
+            self.sm.transition.stop()
         self.at_home = name == "home"
+        screen.enter(**kwargs)
+        if self.sm.current != name:  # the screen moved on by itself (a letter without fields)
+            return
         self.screen_title = screen.title
 
     def back(self) -> None:

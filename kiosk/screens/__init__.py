@@ -35,5 +35,8 @@ class KioskScreen(Screen):
     def enter(self, **kwargs: Any) -> None:
         """Called by the app each time the screen is shown."""
 
+    def leave(self) -> None:
+        """Called by the app when another screen replaces this one."""
+
     def refresh_language(self) -> None:
         """Rebuild text made in Python after a language switch (kv text follows by itself)."""

@@ -185,5 +185,5 @@ class LetterDoneScreen(KioskScreen):
         requirements = self.letter_type.get("requirements", [])
         if requirements:
             lines.append(_("Bawa ke balai desa: {documents}.").format(documents=", ".join(requirements)))
-        lines.append(_("Kami kabari lewat status surat. Pindai QR di struk untuk mengikuti."))
+        lines.append(_("Lihat perkembangannya di menu Cek Status Surat, atau pindai QR di struk."))
         self.details = "\n".join(lines)

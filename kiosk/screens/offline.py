@@ -21,7 +21,7 @@ class OfflineScreen(KioskScreen):
         if self._event is None:
             self._event = Clock.schedule_interval(self._check, RETRY_SECONDS)
 
-    def on_leave(self, *args: Any) -> None:
+    def leave(self) -> None:
         if self._event is not None:
             self._event.cancel()
             self._event = None

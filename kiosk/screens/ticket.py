@@ -37,7 +37,7 @@ class TicketScreen(KioskScreen):
         self._countdown = Clock.schedule_interval(self._update_seconds, 0.25)
         self._update_seconds()
 
-    def on_leave(self, *args: Any) -> None:
+    def leave(self) -> None:
         if getattr(self, "_countdown", None) is not None:
             self._countdown.cancel()
             self._countdown = None

@@ -287,3 +287,21 @@ class KioskDriver:
 
     def close(self) -> None:
         self.app.stop()
+
+
+def staff_devices(edge: EdgeProcess) -> list[dict[str, Any]]:
+    """What staff see of the devices (``GET /staff/api/devices``), logged in as the demo operator."""
+    import re
+
+    import requests
+
+    staff = next(s for s in edge.demo["staff"] if s["role"] == "operator")
+    http = requests.Session()
+    page = http.get(f"{edge.url}/staff/login", timeout=5).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    http.post(f"{edge.url}/staff/login", data={"username": staff["username"], "password": staff["password"],
+                                                "csrf_token": token.group(1) if token else ""}, timeout=5)
+    answer = http.get(f"{edge.url}/staff/api/devices", timeout=5)
+    answer.raise_for_status()
+    return answer.json()["devices"]
