@@ -16,6 +16,8 @@ from drivers.receipt.model import Receipt
 
 log = logging.getLogger(__name__)
 
+SILENT_PRINTER_WAIT = 0.15  # seconds to wait for a reply before a print from a printer that never answers
+
 
 class Printer:
     """``print(receipt)`` and ``status()`` on one device.
@@ -35,6 +37,7 @@ class Printer:
         self.status_timeout = status_timeout
         self.check_before_print = check_before_print
         self._lock = threading.RLock()
+        self._silent = False
 
     def __repr__(self) -> str:
         return f"<Printer {self.transport.description} profile={self.profile.name}>"
@@ -60,11 +63,16 @@ class Printer:
         if not self.transport.persistent:
             self.transport.close()
 
-    def _query(self) -> PrinterStatus:
+    def _query(self, *, before_print: bool = False) -> PrinterStatus:
         self.transport.open()
         self.transport.discard_input()
         self.transport.write(STATUS_QUERY)
-        reply = self.transport.read_exactly(2, self.status_timeout)
+        # A printer that has never answered will not start now: before a print, do not make the resident
+        # wait the full status timeout for it again.
+        wait = min(self.status_timeout, SILENT_PRINTER_WAIT) if before_print and self._silent else \
+            self.status_timeout
+        reply = self.transport.read_exactly(2, wait)
+        self._silent = not reply
         return parse_status_reply(reply)
 
     def status(self) -> PrinterStatus:
@@ -91,7 +99,7 @@ class Printer:
         with self._lock:
             try:
                 if self.check_before_print:
-                    status = self._query()
+                    status = self._query(before_print=True)
                     if status.paper == PAPER_OUT:
                         raise PaperOut(f"{self.transport.description}: kertas habis / paper out")
                     if not status.online:

@@ -43,6 +43,7 @@ class TcpPrinter:
         self.connections = 0
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
+        self._server.settimeout(0.1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
@@ -60,7 +61,6 @@ class TcpPrinter:
         self._thread.join(2)
 
     def _serve(self) -> None:
-        self._server.settimeout(0.1)
         while not self._stop.is_set():
             try:
                 conn, _ = self._server.accept()
