@@ -57,6 +57,21 @@ def configure_kivy(config: KioskConfig, size: str | None = None) -> None:
     Config.set("input", "%(name)s", "probesysfs,provider=hidinput")
 
 
+def install_exception_handler() -> None:
+    """A bug in one screen must not leave a kiosk showing a desktop: log it and keep the app running
+    (the resident sees the screen as it was; systemd would restart a crashed app anyway)."""
+    from kivy.base import ExceptionHandler, ExceptionManager
+
+    class LogAndContinue(ExceptionHandler):
+        def handle_exception(self, inst: BaseException) -> int:
+            if isinstance(inst, (KeyboardInterrupt, SystemExit)):
+                return ExceptionManager.RAISE
+            logging.getLogger("kiosk").exception("unexpected error, kiosk continues", exc_info=inst)
+            return ExceptionManager.PASS
+
+    ExceptionManager.add_handler(LogAndContinue())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging()
@@ -69,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     if not config.token:
         logging.getLogger("kiosk").warning("no device token configured (token); the edge server will refuse")
     configure_kivy(config, args.size)
+    install_exception_handler()
     from kiosk.app import KioskApp
 
     KioskApp(config).run()

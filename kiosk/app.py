@@ -6,8 +6,9 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -27,6 +28,8 @@ HERE = os.path.dirname(__file__)
 # Screens that are steps, not places: "Kembali" never returns to them.
 NO_HISTORY = {"identify", "ticket", "letter_done", "offline", "letter_review"}
 STAY_WHEN_OFFLINE = {"ticket", "letter_done", "offline"}
+# Screens that belong to one resident: a different card scanned there starts again from home.
+RESIDENT_SCREENS = {"letters", "letter_form", "letter_review", "letter_done", "status"}
 BUSY_WORDS = {
     "loading": messages.N_("Sedang memuat..."), "ticket": messages.N_("Sedang mengambil nomor..."),
     "printing": messages.N_("Sedang mencetak..."), "identify": messages.N_("Sedang memeriksa..."),
@@ -50,6 +53,8 @@ class KioskApp(App):
     screen_title = StringProperty("")
     language = StringProperty("id")
 
+    use_kivy_settings = False
+
     def __init__(self, settings: KioskConfig, controller: Controller | None = None,
                  now: Callable[[], float] = time.monotonic, sounds: Sounds | None = None, **kwargs: Any) -> None:
         self.settings = settings
@@ -69,7 +74,7 @@ class KioskApp(App):
         self._events: list[Any] = []
 
     # ----- life cycle ----------------------------------------------------------------------------------------
-    def load_kv(self, filename: str | None = None) -> bool:  # noqa: ARG002 - Kivy's auto-load is replaced
+    def load_kv(self, filename: str | None = None) -> bool:
         return True
 
     def build(self) -> Any:
@@ -109,6 +114,10 @@ class KioskApp(App):
         ]
         self._update_clock()
         self.go("home")
+
+    def open_settings(self, *_args: Any) -> bool:
+        """Kivy's settings panel (F1) would be a way out of the kiosk: never open it."""
+        return False
 
     def on_stop(self) -> None:
         for event in self._events:
@@ -223,6 +232,8 @@ class KioskApp(App):
         screen = self.sm.current_screen
         if hasattr(screen, "identified"):
             screen.identified(resident)
+        elif self.sm.current in RESIDENT_SCREENS:
+            self.go("home", keep_notice=True)
 
     def _identify_failed(self, exc: Exception) -> None:
         screen = self.sm.current_screen

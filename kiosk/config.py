@@ -47,7 +47,7 @@ class KioskConfig:
     heartbeat_interval: int = 30
     name: str = "Kiosk"
 
-    def replace(self, **changes: Any) -> "KioskConfig":
+    def replace(self, **changes: Any) -> KioskConfig:
         """Return a copy with ``changes`` applied and validated."""
         return validate(dataclasses.replace(self, **changes))
 

@@ -12,10 +12,11 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from kiosk import __version__
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
@@ -79,9 +80,9 @@ class DeviceState:
 def parse_time(value: str | None) -> datetime:
     """An ISO 8601 instant from the edge server as an aware datetime (now, if missing)."""
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class Controller:

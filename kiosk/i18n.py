@@ -11,7 +11,8 @@ import ast
 import gettext
 import logging
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kivy.lang import Observable
 
@@ -52,7 +53,7 @@ def read_po(path: str) -> dict[str, str]:
                 fuzzy = True
             elif line.startswith("msgid "):
                 flush()
-                msgid, msgstr, target, fuzzy = [], [], None, fuzzy
+                msgid, msgstr, target = [], [], None
                 msgid.append(ast.literal_eval(line[6:]))
                 target = msgid
             elif line.startswith("msgstr "):

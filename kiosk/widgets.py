@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.properties import (BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty)
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout

@@ -15,9 +15,9 @@ os.environ["KIVY_NO_CONSOLELOG"] = "1"
 os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.kiosk.harness import EdgeProcess, KioskDriver, compile_catalogues, start_kiosk  # noqa: E402
+from tests.kiosk.harness import EdgeProcess, KioskDriver, compile_catalogues, start_kiosk
 
 SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
 

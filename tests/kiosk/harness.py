@@ -11,7 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
@@ -54,6 +55,9 @@ class EdgeProcess:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("edge server did not start:\n" + "\n".join(self.output[-40:]))
+        self.load_demo()
+
+    def load_demo(self) -> None:
         with open(os.path.join(self.data_dir, "demo.json"), encoding="utf-8") as fh:
             self.demo = json.load(fh)
 
@@ -111,7 +115,7 @@ def configure_test_kivy(width: int = 800, height: int = 480) -> None:
 
 
 def start_kiosk(edge: EdgeProcess, receipts_dir: str, width: int = 800, height: int = 480,
-                **overrides: Any) -> "KioskDriver":
+                **overrides: Any) -> KioskDriver:
     configure_test_kivy(width, height)
     from kivy.base import EventLoop
 

@@ -64,12 +64,14 @@ def test_environment_overrides_the_file_for_tests(tmp_path):
 
 
 def test_help_and_a_config_error_from_the_command_line(tmp_path):
-    help_text = subprocess.run([sys.executable, "-m", "kiosk", "--help"], capture_output=True, text=True)
+    help_text = subprocess.run([sys.executable, "-m", "kiosk", "--help"], capture_output=True, text=True,
+                               check=False)
     assert help_text.returncode == 0
     for flag in ("--config", "--edge-url", "--token", "--printer", "--scanner"):
         assert flag in help_text.stdout
     bad = tmp_path / "kiosk.toml"
     bad.write_text("rotation = 45\n")
-    run = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(bad)], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(bad)], capture_output=True, text=True,
+                         check=False)
     assert run.returncode == 2
     assert "rotation" in run.stderr

@@ -22,4 +22,5 @@ def test_ticket_in_two_taps_prints_the_number_the_api_gave(kiosk):
     assert "Silakan tunggu panggilan" in kiosk.texts()
     receipts = kiosk.receipts()
     assert len(receipts) == before + 1
-    assert number in open(receipts[-1], encoding="utf-8").read()
+    with open(receipts[-1], encoding="utf-8") as fh:
+        assert number in fh.read()

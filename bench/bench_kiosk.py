@@ -1,0 +1,163 @@
+"""Kiosk figures, one JSON object per line {"name", "value", "unit"}.
+
+- cold start to the home screen (a fresh process: Python, Kivy, window, first answer from the edge server);
+- scan-to-greeting latency (an e-KTP tag scanned on the home screen until the masked name is on screen);
+- tap-to-printed-receipt latency (the finger lifts from a service tile until the virtual printer has the receipt);
+- resident memory (RSS) after 100 visits, and its growth from visit 10 to visit 100.
+
+Runs offscreen against a real edge server with demo data (``python -m edge_server serve --demo``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ["KIVY_NO_CONSOLELOG"] = "1"
+os.environ["KIVY_NO_FILELOG"] = "1"
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+
+
+def emit(name: str, value: float, unit: str) -> None:
+    print(json.dumps({"name": name, "value": round(value, 2), "unit": unit}), flush=True)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def child_cold_start(edge_url: str, data_dir: str, receipts: str) -> None:
+    """In a fresh process: start the kiosk and say when the home screen shows the village."""
+    from tests.kiosk.harness import EdgeProcess, start_kiosk
+
+    edge = EdgeProcess(data_dir, port=int(edge_url.rsplit(":", 1)[1]))
+    edge.load_demo()
+    kiosk = start_kiosk(edge, receipts)
+    kiosk.pump(0.05)
+    print("READY", flush=True)
+    kiosk.close()
+
+
+def cold_start(edge, receipts: str, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, __file__, "--child", edge.url, edge.data_dir, receipts],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for line in proc.stdout:
+            if line.startswith("READY"):
+                times.append(time.perf_counter() - started)
+                break
+        proc.wait(30)
+    return statistics.median(times) * 1000
+
+
+def scan_to_greeting(kiosk, edge, runs: int = 20) -> list[float]:
+    tags = [r["rfid"] for r in edge.residents(with_rfid=True)]
+    header = kiosk.app.root.ids.greeting
+    times = []
+    for i in range(runs):
+        kiosk.reset()
+        started = time.perf_counter()
+        kiosk.scan(tags[i % len(tags)])
+        kiosk.wait_until(lambda: kiosk.app.resident_name and kiosk.app.resident_name in header.text,
+                         what="greeting")
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def tap_to_receipt(kiosk, runs: int = 20) -> list[float]:
+    from kivy.tests.common import UnitTestTouch
+
+    times = []
+    for _ in range(runs):
+        kiosk.reset()
+        kiosk.tap_text("Ambil Nomor Antrian")
+        kiosk.wait_until(lambda: kiosk.screen.services, what="services")
+        tile = kiosk.find("Administrasi Kependudukan")
+        before = len(kiosk.receipts())
+        touch = UnitTestTouch(*tile.to_window(*tile.center))
+        touch.touch_down()
+        kiosk.pump(0.02)
+        started = time.perf_counter()
+        touch.touch_up()
+        kiosk.wait_until(lambda before=before: len(kiosk.receipts()) > before, what="receipt")
+        times.append((time.perf_counter() - started) * 1000)
+        kiosk.wait_until(lambda: kiosk.current == "ticket", what="ticket")
+    return times
+
+
+def one_visit(kiosk, edge, i: int) -> None:
+    """Scan a card, take a ticket, look at letters or information, and leave."""
+    kiosk.reset()
+    tags = [r["rfid"] for r in edge.residents(with_rfid=True)]
+    kiosk.scan(tags[i % len(tags)])
+    kiosk.wait_until(lambda: kiosk.app.resident_name, what="greeting")
+    kiosk.tap_text("Ambil Nomor Antrian")
+    kiosk.wait_until(lambda: kiosk.screen.services, what="services")
+    kiosk.tap_text("Pengaduan dan Informasi")
+    kiosk.wait_until(lambda: kiosk.current == "ticket", what="ticket")
+    kiosk.tap_text("Beranda")
+    if i % 2:
+        kiosk.tap_text("Cek Status Surat")
+        kiosk.wait_until(lambda: kiosk.current == "status" and kiosk.screen.loaded, what="status")
+    else:
+        kiosk.tap_text("Ajukan Surat")
+        kiosk.wait_until(lambda: kiosk.screen.letter_types, what="letter types")
+    kiosk.tap_text("Selesai")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_cold_start(*sys.argv[2:5])
+        return
+    import gc
+
+    from tests.kiosk.harness import EdgeProcess, compile_catalogues, start_kiosk
+
+    compile_catalogues()
+    with tempfile.TemporaryDirectory(prefix="bench-kiosk-") as tmp:
+        edge = EdgeProcess(os.path.join(tmp, "edge"))
+        os.makedirs(edge.data_dir)
+        receipts = os.path.join(tmp, "receipts")
+        os.makedirs(receipts)
+        edge.start()
+        try:
+            emit("kiosk_cold_start_to_home", cold_start(edge, receipts), "ms")
+            kiosk = start_kiosk(edge, receipts)
+            scans = scan_to_greeting(kiosk, edge)
+            emit("kiosk_scan_to_greeting_median", statistics.median(scans), "ms")
+            emit("kiosk_scan_to_greeting_max", max(scans), "ms")
+            taps = tap_to_receipt(kiosk)
+            emit("kiosk_tap_to_printed_receipt_median", statistics.median(taps), "ms")
+            emit("kiosk_tap_to_printed_receipt_max", max(taps), "ms")
+            at_10 = 0.0
+            for i in range(100):
+                one_visit(kiosk, edge, i)
+                if i == 9:
+                    gc.collect()
+                    at_10 = rss_mb()
+            gc.collect()
+            at_100 = rss_mb()
+            emit("kiosk_rss_after_100_visits", at_100, "MiB")
+            emit("kiosk_rss_growth_visits_10_to_100", at_100 - at_10, "MiB")
+            kiosk.close()
+        finally:
+            edge.stop()
+
+
+if __name__ == "__main__":
+    main()
