@@ -1,4 +1,80 @@
-"""The TV board (placeholder until the board lands): /display."""
-from flask import Blueprint
+"""The TV board: /display (page), /display/state (JSON), /display/events (SSE), and the voice of each call."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+
+from ..db import database
+from ..models import CallEvent
+from . import board
+from .stream import call_stream
 
 display = Blueprint("display", __name__, url_prefix="/display")
+
+
+def _clock():
+    return current_app.extensions["clock"]
+
+
+@display.get("")
+@display.get("/")
+def board_page():
+    """The board: current call per counter, the last calls, announcements, clock; it updates itself."""
+    cfg = current_app.extensions["edge_config"]
+    state = board.board_state(_clock())
+    return render_template("display/board.html", state=state,
+                           village=board.village_name(cfg.village_name))
+
+
+@display.get("/state")
+def board_state():
+    """The board's whole state as JSON, for a board that (re)connects."""
+    response = current_app.json.response(board.board_state(_clock()))
+    response.cache_control.no_store = True
+    return response
+
+
+def _asked_last_id() -> int | None:
+    """Last-Event-ID (a reconnecting EventSource) wins over ?after= (a board that re-created its stream)."""
+    for raw in (request.headers.get("Last-Event-ID"), request.args.get("after")):
+        if raw is not None and raw.strip().isdigit():
+            return int(raw.strip()[:18])
+    return None
+
+
+def _fetch_after(last_id: int) -> list[dict]:
+    # A connection per poll: the stream never pins one of SQLite's connections between polls.
+    with database.connection_context():
+        return board.events_after(last_id)
+
+
+@display.get("/events")
+def events():
+    """Calls as server-sent events, starting after Last-Event-ID (or ?after=), else with the next call."""
+    hub = current_app.extensions["display_streams"]
+    if hub.stopping.is_set() or not hub.try_open():
+        response = Response("too many board streams\n", status=503, mimetype="text/plain")
+        response.headers["Retry-After"] = "5"
+        return response
+    start = board.resume_point(_asked_last_id(), board.last_event_id())
+    options = current_app.extensions["display_stream_options"]
+    response = Response(call_stream(_fetch_after, start, hub, **options), mimetype="text/event-stream")
+    response.call_on_close(hub.closer())
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"  # if a reverse proxy sits in front, do not buffer the stream
+    return response
+
+
+@display.get("/calls/<ticket_id>/audio.wav")
+def call_audio(ticket_id: str):
+    """The chime and the Indonesian sentence of this ticket's latest call (404 if never called)."""
+    event = (CallEvent.select().where(CallEvent.ticket == ticket_id[:64])
+             .order_by(CallEvent.id.desc()).first())
+    if event is None:
+        abort(404)
+    sound = current_app.extensions["display_voice"].sound(board.spoken_text(event))
+    if sound.path is not None:
+        response = send_file(sound.path, mimetype="audio/wav", conditional=True, max_age=0)
+    else:
+        response = Response(sound.data, mimetype="audio/wav")
+    response.cache_control.no_cache = True  # a recall after a transfer says another counter: always revalidate
+    return response

@@ -1,0 +1,82 @@
+"""Server-sent events for the board: polls the CallEvent table and writes each new call as one event.
+
+Waitress serves each stream on one of its worker threads, so streams are few (bounded by `StreamHub`) and each
+ends on its own: at server shutdown, when the client goes away (the next write fails), or after `max_seconds`
+(the board reconnects with Last-Event-ID and misses nothing). Between polls no database connection is held.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 15.0
+MAX_STREAM_SECONDS = 900.0
+RETRY_MILLISECONDS = 3000
+
+
+class StreamHub:
+    """What the open streams share: a stop signal and a bound on how many may hold a worker thread."""
+
+    def __init__(self, max_streams: int):
+        self.max_streams = max_streams
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.open_streams = 0
+
+    def try_open(self) -> bool:
+        with self._lock:
+            if self.open_streams >= self.max_streams:
+                return False
+            self.open_streams += 1
+            return True
+
+    def closer(self) -> Callable[[], None]:
+        """A callback that gives the stream's slot back exactly once."""
+        done = threading.Event()
+
+        def close() -> None:
+            if not done.is_set():
+                done.set()
+                with self._lock:
+                    self.open_streams -= 1
+
+        return close
+
+    def stop(self) -> None:
+        """End every stream at its next poll (server shutdown)."""
+        self.stopping.set()
+
+
+def sse_event(event: dict) -> str:
+    """One call in the text/event-stream format, its id being the CallEvent id."""
+    return f"id: {event['id']}\nevent: call\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+def call_stream(fetch_after: Callable[[int], list[dict]], last_id: int, hub: StreamHub, *,
+                poll: float = POLL_SECONDS, heartbeat: float = HEARTBEAT_SECONDS,
+                max_seconds: float = MAX_STREAM_SECONDS,
+                monotonic: Callable[[], float] = time.monotonic) -> Iterator[str]:
+    """Yield SSE text: a retry hint, then every call after `last_id` as it appears, with comment heartbeats.
+
+    :param fetch_after: returns the calls after an id, oldest first; it opens and closes its own connection.
+    """
+    yield f"retry: {RETRY_MILLISECONDS}\n: anjungan board stream\n\n"
+    started = last_write = monotonic()
+    while not hub.stopping.is_set():
+        events = fetch_after(last_id)
+        for event in events:
+            last_id = event["id"]
+            yield sse_event(event)
+        now = monotonic()
+        if events:
+            last_write = now
+            continue  # there may be more right behind them
+        if now - last_write >= heartbeat:
+            yield ": heartbeat\n\n"  # keeps proxies and the TV's connection awake; finds a dead client
+            last_write = now
+        if now - started >= max_seconds:
+            return
+        hub.stopping.wait(poll)
