@@ -42,8 +42,27 @@
     }));
   }
 
+  function renderUnprinted(tickets) {
+    const list = document.getElementById("unprinted");
+    list.replaceChildren(...tickets.map(t => {
+      const li = document.createElement("li");
+      li.textContent = `${t.number} (${t.print_error || "?"}) `;
+      const b = document.createElement("button");
+      b.textContent = T.reprint;
+      b.className = "reprint";
+      b.addEventListener("click", () => run(async () => {
+        const data = await post(`/staff/api/tickets/${t.id}/reprint`);
+        say(data.printed ? "" : data.ticket.number + " " + T.printFailed + data.print_error);
+      }));
+      li.appendChild(b);
+      return li;
+    }));
+  }
+
   async function refresh() {
     try {
+      const u = await fetch("/staff/api/tickets/unprinted", {credentials: "same-origin"});
+      if (u.ok) renderUnprinted((await u.json()).tickets);
       const r = await fetch(`/staff/api/counters/${counter}/state`, {credentials: "same-origin"});
       if (r.status === 401) { window.location = "/staff/login"; return; }
       if (!r.ok) return;
@@ -62,6 +81,13 @@
     const data = await post(`/staff/api/counters/${counter}/call-next`);
     say(data.ticket ? "" : T.none);
   }));
+  for (const btn of document.querySelectorAll(".walkin-service")) {
+    btn.addEventListener("click", () => run(async () => {
+      const priority = document.getElementById("walkin-priority").checked;
+      const data = await post("/staff/api/tickets", {service: btn.dataset.service, priority});
+      say(T.issued + data.ticket.number + (data.printed ? "" : " — " + T.printFailed + data.print_error));
+    }));
+  }
   for (const btn of document.querySelectorAll("[data-action]")) {
     btn.addEventListener("click", () => run(async () => {
       if (!current) return;
