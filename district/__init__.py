@@ -1,0 +1,107 @@
+"""Anjungan Desa district hub: receives every village's signed batches, stores them once, shows a dashboard.
+
+`district` never imports `edge_server`: the contract between them is the JSON of CONTRACTS.md section 4.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+__version__ = "0.1.0"
+log = logging.getLogger(__name__)
+
+
+def _secret_key(cfg) -> str:
+    if cfg.secret_key:
+        return cfg.secret_key
+    path = Path(cfg.data_dir) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(config=None, *, migrate_db: bool = True) -> Flask:
+    """Build the hub app.
+
+    :param config: a `DistrictConfig`; None loads defaults and DISTRICT_* environment variables.
+    :param migrate_db: run migrations (the `serve` command runs them once before starting workers).
+    """
+    from flask_babel import Babel, get_locale
+    from flask_wtf.csrf import CSRFProtect
+
+    from .config import load_config
+    from .db import database, migrate, open_database
+
+    cfg = config or load_config()
+    app = Flask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
+    app.config.update(
+        SECRET_KEY=_secret_key(cfg),
+        MAX_CONTENT_LENGTH=cfg.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+    )
+    app.json.ensure_ascii = False
+    app.extensions["district_config"] = cfg
+
+    db = open_database(cfg.database_url, cfg.sqlite_path)
+    if migrate_db:
+        migrate(db)
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+    from .dashboard import select_locale
+
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    csrf = CSRFProtect(app)
+
+    from .api import api
+    from .dashboard import init_app as init_dashboard
+
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    init_dashboard(app)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(exc.code, "bad_request")
+            return jsonify({"error": {"code": code, "message": exc.description or exc.name}}), exc.code
+        return exc
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"code": "internal_error", "message": "hub error; retry later"}}), 500
+        return "Terjadi kesalahan di server.", 500
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness for load balancers."""
+        return jsonify({"status": "ok", "version": __version__})
+
+    return app

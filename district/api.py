@@ -1,0 +1,107 @@
+"""The hub's JSON API (CONTRACTS.md section 4): batches in, config out, summaries for the regency."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from datetime import date, datetime, timezone
+
+from flask import Blueprint, current_app, jsonify, make_response, request
+
+from .announcements import announcements_for
+from .codes import normalize_code
+from .ingest import IngestError, authenticate, decompress, parse_batch, store_batch
+from .models import Village
+from .registry import admin_token_ok
+from .stats import village_summary
+
+log = logging.getLogger(__name__)
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _cfg():
+    return current_app.extensions["district_config"]
+
+
+def _now_unix() -> float:
+    return time.time() + _cfg().clock_offset_seconds
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(_now_unix(), timezone.utc).replace(tzinfo=None)
+
+
+def _error(status: int, code: str, message: str, **extra):
+    return jsonify({"error": {"code": code, "message": message}, **extra}), status
+
+
+@api.errorhandler(IngestError)
+def _ingest_error(exc: IngestError):
+    return jsonify(exc.to_json()), exc.status
+
+
+def _raw_body(limit: int) -> bytes:
+    """The body as sent, refusing (413) anything longer than `limit` before reading it all."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise IngestError(413, "too_large", f"body over {limit} bytes")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise IngestError(413, "too_large", f"body over {limit} bytes")
+    return raw
+
+
+@api.post("/sync/batches")
+def sync_batches():
+    """Store a village's signed batch of events; answer how far it is acknowledged."""
+    cfg = _cfg()
+    raw = _raw_body(cfg.max_body_bytes)
+    village = authenticate(request.headers, raw, _now_unix(), cfg.clock_window_seconds)
+    body = decompress(raw, request.headers.get("Content-Encoding", ""), cfg.max_decompressed_bytes)
+    events = parse_batch(body, village.code, cfg.max_events_per_batch)
+    result = store_batch(village.code, events, _now())
+    if result.conflict_seq is not None:
+        log.warning("village %s: seq %d already stored under another event id", village.code, result.conflict_seq)
+        return _error(409, "seq_conflict", "a seq is already stored under another event id",
+                      acked_through=result.acked_through, conflict_seq=result.conflict_seq,
+                      stored=result.stored, duplicates=result.duplicates)
+    return jsonify({"acked_through": result.acked_through, "stored": result.stored,
+                    "duplicates": result.duplicates})
+
+
+@api.get("/sync/config")
+def sync_config():
+    """The village's district configuration (announcements), with an ETag."""
+    village = authenticate(request.headers, request.get_data(cache=False), _now_unix(), _cfg().clock_window_seconds)
+    Village.update(last_seen=_now()).where(Village.code == village.code).execute()
+    items = announcements_for(village.code, _now())
+    digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:32]
+    etag = f'"{digest}"'
+    if request.headers.get("If-None-Match", "") == etag:
+        response = make_response("", 304)
+    else:
+        response = jsonify({"version": digest, "announcements": items})
+    response.headers["ETag"] = etag
+    return response
+
+
+@api.get("/villages/<code>/summary")
+def village_summary_api(code: str):
+    """One village's counts for one business date (admin token)."""
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer ") or not admin_token_ok(auth[7:].strip()):
+        return _error(401, "bad_token", "Authorization: Bearer <admin token> required")
+    dotted = normalize_code(code)
+    village = Village.get_or_none(Village.code == dotted) if dotted else None
+    if village is None:
+        return _error(404, "unknown_village", "no such village")
+    try:
+        day = date.fromisoformat(request.args["date"]) if request.args.get("date") else _today()
+    except ValueError:
+        return _error(400, "bad_date", "date must be YYYY-MM-DD")
+    return jsonify(village_summary(village, day))
+
+
+def _today() -> date:
+    return datetime.fromtimestamp(_now_unix(), _cfg().zone).date()

@@ -1,0 +1,80 @@
+"""District hub configuration: every key defaulted, DISTRICT_* environment variables override (tests, systemd)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_PREFIX = "DISTRICT_"
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key."""
+
+
+@dataclass(frozen=True)
+class DistrictConfig:
+    data_dir: str = "/var/lib/anjungan-district"
+    database_url: str = ""  # postgresql://...; empty: SQLite in data_dir (the demo)
+    host: str = "0.0.0.0"
+    port: int = 8090
+    workers: int = 4
+    threads: int = 4
+    timezone: str = "Asia/Jakarta"  # which day is "today" on the dashboard
+    secret_key: str = ""  # Flask session key; generated into data_dir/secret_key when empty
+    password_hash: str = "scrypt:32768:8:1"
+    clock_window_seconds: int = 300
+    max_body_bytes: int = 2 * 1024 * 1024  # as sent (compressed)
+    max_decompressed_bytes: int = 8 * 1024 * 1024
+    max_events_per_batch: int = 2000
+    clock_offset_seconds: float = 0.0  # tests only: pretend the hub's clock is off by this much
+    public_url: str = ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.data_dir) / "district.sqlite3"
+
+    def base_url(self, port: int | None = None) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{port or self.port}"
+
+
+def load_config(env: dict | None = None, **overrides) -> DistrictConfig:
+    """Defaults, then DISTRICT_* environment variables, then keyword overrides (None means not given)."""
+    env = os.environ if env is None else env
+    values: dict = {}
+    for f in fields(DistrictConfig):
+        raw = env.get(ENV_PREFIX + f.name.upper())
+        if raw is not None:
+            values[f.name] = raw
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    kinds = {f.name: f.type for f in fields(DistrictConfig)}
+    typed: dict = {}
+    for name, value in values.items():
+        if name not in kinds:
+            raise ConfigError(f"config key '{name}': unknown key")
+        kind = {"int": int, "float": float, "str": str}.get(str(kinds[name]), str)
+        try:
+            typed[name] = kind(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"config key '{name}': expected {kind.__name__}, got {value!r}") from None
+    cfg = replace(DistrictConfig(), **typed)
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"config key 'timezone': unknown time zone {cfg.timezone!r}") from None
+    if not 0 <= cfg.port < 65536:
+        raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
+    if cfg.database_url and not cfg.database_url.startswith(("postgresql://", "postgres://", "sqlite:///")):
+        raise ConfigError("config key 'database_url': must start with postgresql:// (or sqlite:///)")
+    for key in ("workers", "threads", "clock_window_seconds", "max_body_bytes", "max_decompressed_bytes"):
+        if getattr(cfg, key) <= 0:
+            raise ConfigError(f"config key '{key}': must be positive")
+    return cfg

@@ -1,0 +1,221 @@
+"""Receiving a village's signed batch: verify before parsing, validate, store every event once."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from .codes import normalize_code
+from .db import is_postgres, write_transaction
+from .models import DeviceState, Event, Village
+from .privacy import identity_leak
+from .signing import signature_ok, within_window
+
+_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+METRIC_KEYS = {"ticket.called": "wait_seconds", "ticket.finished": "service_seconds"}
+
+
+class IngestError(Exception):
+    """A refused request: HTTP status, error code, words, and extra JSON fields."""
+
+    def __init__(self, status: int, code: str, message: str, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def to_json(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message}, **self.extra}
+
+
+@dataclass
+class IngestResult:
+    acked_through: int
+    stored: int = 0
+    duplicates: int = 0
+    conflict_seq: int | None = None
+    devices: list = field(default_factory=list)
+
+
+def authenticate(headers, body: bytes, now: float, window: int) -> Village:
+    """The village that signed this request.
+
+    :raises IngestError: 400 no village header, 403 unknown or revoked village, 401 bad_signature or clock_skew.
+    """
+    code = normalize_code(headers.get("X-Anjungan-Village", ""))
+    if code is None:
+        raise IngestError(400, "bad_village", "X-Anjungan-Village is missing or not a village code")
+    village = Village.get_or_none(Village.code == code)
+    if village is None or not village.active:
+        raise IngestError(403, "unknown_village", "village is not registered with this district")
+    timestamp = headers.get("X-Anjungan-Timestamp", "").strip()
+    if not signature_ok(village.secret, timestamp, body, headers.get("X-Anjungan-Signature", "")):
+        raise IngestError(401, "bad_signature", "signature does not match")
+    if not within_window(timestamp, now, window):
+        raise IngestError(401, "clock_skew", f"timestamp is more than {window} s away from the hub's clock",
+                          server_time=int(now))
+    return village
+
+
+def decompress(body: bytes, encoding: str, limit: int) -> bytes:
+    """The body as JSON bytes; gzip is unpacked with a hard limit (a gzip bomb gets 413, not our memory)."""
+    encoding = (encoding or "").strip().lower()
+    if encoding in ("", "identity"):
+        if len(body) > limit:
+            raise IngestError(413, "too_large", "body too large")
+        return body
+    if encoding != "gzip":
+        raise IngestError(400, "bad_encoding", "Content-Encoding must be gzip or absent")
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = unpacker.decompress(body, limit + 1)
+    except zlib.error:
+        raise IngestError(400, "bad_gzip", "body is not valid gzip") from None
+    if len(out) > limit or unpacker.unconsumed_tail:
+        raise IngestError(413, "too_large", f"decompressed body over {limit} bytes")
+    if not unpacker.eof:
+        raise IngestError(400, "bad_gzip", "gzip body is truncated")
+    return out
+
+
+def _parse_instant(value) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def parse_batch(raw: bytes, village_code: str, max_events: int) -> list[dict]:
+    """Validated events of a batch body, sorted by seq.
+
+    :raises IngestError: 400 malformed, wrong village, or an event that carries a NIK or a name.
+    """
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise IngestError(400, "malformed", "body is not JSON") from None
+    if not isinstance(body, dict) or not isinstance(body.get("events"), list):
+        raise IngestError(400, "malformed", "body must be {\"village\", \"events\": [...]}")
+    if normalize_code(str(body.get("village", ""))) != village_code:
+        raise IngestError(400, "village_mismatch", "body village differs from the signed header")
+    if len(body["events"]) > max_events:
+        raise IngestError(413, "too_many_events", f"at most {max_events} events per batch")
+    events, seen_seq = [], {}
+    for index, item in enumerate(body["events"]):
+        event = _valid_event(item, index)
+        if seen_seq.setdefault(event["seq"], event["id"]) != event["id"]:
+            raise IngestError(400, "malformed", f"events[{index}]: seq {event['seq']} appears twice")
+        events.append(event)
+    return sorted(events, key=lambda e: e["seq"])
+
+
+def _valid_event(item, index: int) -> dict:
+    where = f"events[{index}]"
+    if not isinstance(item, dict):
+        raise IngestError(400, "malformed", f"{where} is not an object")
+    try:
+        event_id = str(uuid.UUID(str(item["id"])))
+        seq = item["seq"]
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2 ** 62:
+            raise ValueError("seq")
+        event_type = item["type"]
+        if not isinstance(event_type, str) or len(event_type) > 64 or not _TYPE.match(event_type):
+            raise ValueError("type")
+        occurred_at = _parse_instant(item["occurred_at"])
+        business_date = date.fromisoformat(item["business_date"])
+        data = item.get("data", {})
+        if not isinstance(data, dict):
+            raise ValueError("data")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise IngestError(400, "malformed", f"{where}: missing or bad field ({exc})") from None
+    leak = identity_leak(data)
+    if leak:
+        raise IngestError(400, "personal_data", f"{where}: {leak} looks like a NIK or a name; refused")
+    metric_key = METRIC_KEYS.get(event_type)
+    metric = data.get(metric_key) if metric_key else None
+    return {"id": event_id, "seq": seq, "type": event_type, "occurred_at": occurred_at,
+            "business_date": business_date, "data": data,
+            "metric": metric if isinstance(metric, int) and not isinstance(metric, bool) else None}
+
+
+def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestResult:
+    """Store each event once, in seq order, up to the first seq held by another event id (a conflict).
+
+    One transaction per batch; on PostgreSQL the village row is locked (FOR UPDATE), so batches of one village
+    are stored one after the other while other villages go in parallel.
+    """
+    with write_transaction():
+        query = Village.select().where(Village.code == village_code)
+        village = (query.for_update() if is_postgres() else query).get()
+        existing_ids: dict[str, int] = {}
+        taken_seqs: dict[int, str] = {}
+        if events:
+            ids = [e["id"] for e in events]
+            seqs = [e["seq"] for e in events]
+            rows = (Event.select(Event.event_id, Event.seq)
+                    .where((Event.village == village_code) & (Event.event_id.in_(ids) | Event.seq.in_(seqs))))
+            for row in rows:
+                existing_ids[row.event_id] = row.seq
+                taken_seqs[row.seq] = row.event_id
+        result = IngestResult(acked_through=village.acked_through)
+        new_rows = []
+        for event in events:
+            if event["id"] in existing_ids:
+                result.duplicates += 1
+                continue
+            if event["seq"] in taken_seqs:
+                result.conflict_seq = event["seq"]
+                break
+            new_rows.append({"village": village_code, "event_id": event["id"], "seq": event["seq"],
+                             "type": event["type"], "occurred_at": event["occurred_at"],
+                             "business_date": event["business_date"], "metric": event["metric"],
+                             "data": json.dumps(event["data"], separators=(",", ":"), sort_keys=True),
+                             "received_at": now})
+            existing_ids[event["id"]] = event["seq"]
+            taken_seqs[event["seq"]] = event["id"]
+        for start in range(0, len(new_rows), 500):
+            Event.insert_many(new_rows[start:start + 500]).execute()
+        result.stored = len(new_rows)
+        stored_ids = {row["event_id"] for row in new_rows}
+        _update_devices(village_code, [e for e in events if e["type"] == "device.status" and e["id"] in stored_ids])
+        result.acked_through = _advance(village_code, village.acked_through)
+        Village.update(acked_through=result.acked_through, last_seen=now).where(
+            Village.code == village_code).execute()
+    return result
+
+
+def _advance(village_code: str, acked: int) -> int:
+    """The highest seq N such that every seq up to N is stored."""
+    while True:
+        seqs = [row.seq for row in Event.select(Event.seq)
+                .where((Event.village == village_code) & (Event.seq > acked)).order_by(Event.seq).limit(5000)]
+        for seq in seqs:
+            if seq != acked + 1:
+                return acked
+            acked = seq
+        if len(seqs) < 5000:
+            return acked
+
+
+def _update_devices(village_code: str, events: list[dict]) -> None:
+    for event in events:
+        data = event["data"]
+        device_id = data.get("device_id")
+        if not isinstance(device_id, int):
+            continue
+        printer = data.get("printer") if isinstance(data.get("printer"), dict) else {}
+        scanner = data.get("scanner") if isinstance(data.get("scanner"), dict) else {}
+        values = {"device": str(data.get("device", ""))[:80], "kind": str(data.get("kind", "kiosk"))[:20],
+                  "online": bool(data.get("online", True)),
+                  "printer_online": printer.get("online") if isinstance(printer.get("online"), bool) else None,
+                  "paper": str(printer.get("paper", "unknown"))[:10],
+                  "scanner_connected": (scanner.get("connected") if isinstance(scanner.get("connected"), bool)
+                                        else None),
+                  "seq": event["seq"], "occurred_at": event["occurred_at"]}
+        current = DeviceState.get_or_none((DeviceState.village == village_code)
+                                          & (DeviceState.device_id == device_id))
+        if current is None:
+            DeviceState.create(village=village_code, device_id=device_id, **values)
+        elif current.seq < event["seq"]:
+            DeviceState.update(**values).where(DeviceState.id == current.id).execute()

@@ -1,0 +1,52 @@
+"""Running the hub on gunicorn (a production WSGI server) with several workers."""
+from __future__ import annotations
+
+import logging
+import socket
+
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger("district")
+
+
+def free_port(host: str) -> int:
+    """A port nobody listens on right now (for --port 0)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host if host not in ("", "0.0.0.0") else "0.0.0.0", 0))
+        return sock.getsockname()[1]
+
+
+class HubServer(BaseApplication):
+    """gunicorn's programmatic application: each worker builds its own app (and database pool) after fork."""
+
+    def __init__(self, district_config, options: dict):
+        self.district_config = district_config
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app(self.district_config, migrate_db=False)
+
+
+def serve(cfg, port: int) -> None:
+    """Serve until stopped; logs `listening on http://HOST:PORT` once the socket accepts connections."""
+    url_host = cfg.host
+
+    def when_ready(_server) -> None:
+        log.info("listening on http://%s:%d", url_host, port)
+
+    bind = f"[{cfg.host}]:{port}" if ":" in cfg.host else f"{cfg.host}:{port}"
+    HubServer(cfg, {
+        "bind": bind, "workers": cfg.workers, "worker_class": "gthread", "threads": cfg.threads,
+        "timeout": 60, "graceful_timeout": 10, "keepalive": 5, "when_ready": when_ready,
+        "accesslog": None, "errorlog": "-", "loglevel": "warning", "proc_name": "anjungan-district",
+        "limit_request_line": 8190,
+    }).run()

@@ -1,0 +1,22 @@
+"""Helpers shared by district tests (signing as an edge would, building events)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from datetime import datetime, timezone
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+def make_event(seq: int, event_type: str = "ticket.issued", day: str | None = None, event_id: str | None = None,
+               **data) -> dict:
+    return {"id": event_id or str(uuid.uuid4()), "seq": seq, "type": event_type,
+            "occurred_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "business_date": day or today(), "data": data or {"service": "A"}}
