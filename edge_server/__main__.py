@@ -58,19 +58,38 @@ def cmd_serve(args) -> int:
         from dataclasses import replace
 
         app.extensions["edge_config"] = replace(cfg, port=port)
+    from .retention import start_retention_job
     from .sync import start_background_sync
 
     start_background_sync(app)
+    start_retention_job(app)
+    from .info.cameras import start_camera_refresher
+
+    start_camera_refresher(app)  # public cameras: fetched here only, never by create_app (tests, CLI)
     log.info("listening on http://%s:%d", host, port)
     from . import sdnotify
 
     sdnotify.ready(f"listening on port {port}")
     sdnotify.start_watchdog(lambda: _answers_health(host, port))
+    _stop_board_streams_on_interrupt(app)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _stop_board_streams_on_interrupt(app) -> None:
+    """On Ctrl-C, end the board's event streams first: waitress would otherwise wait 5 s for their threads."""
+    import signal
+
+    from .display import stop_streams
+
+    def interrupt(signum, frame):
+        stop_streams(app)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
 
 
 def _answers_health(host: str, port: int) -> bool:
