@@ -45,6 +45,17 @@ def format_datetime(moment: datetime) -> str:
     return f"{text} {zone}" if zone else text
 
 
+def format_date(moment: datetime) -> str:
+    """``Kamis, 5 Maret 2026``."""
+    return f"{DAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def format_time(moment: datetime) -> str:
+    """``Pukul 08:15 WIB``."""
+    zone = zone_label(moment)
+    return f"Pukul {moment:%H:%M}" + (f" {zone}" if zone else "")
+
+
 def format_short(moment: datetime) -> str:
     """``05/03/2026 08:15 WIB``: fits beside a label on 58 mm paper."""
     zone = zone_label(moment)
@@ -84,7 +95,8 @@ def queue_ticket_receipt(
         receipt.add(Text("PRIORITAS", bold=True, width=2, align="center"))
     receipt.add(
         Text(f"{service_code} - {service_name}", bold=True, align="center"),
-        Text(format_datetime(issued_at), align="center"),
+        Text(format_date(issued_at), align="center"),
+        Text(format_time(issued_at), align="center"),
         Separator(),
         KeyValue("Di depan Anda", f"{ahead} orang" if ahead > 0 else "tidak ada"),
         KeyValue("Perkiraan tunggu", f"+/- {estimated_wait_minutes} menit" if estimated_wait_minutes > 0

@@ -218,7 +218,7 @@ class _Decoder:
             width_bytes, rows = head[2] | head[3] << 8, head[4] | head[5] << 8
             body = self.take(width_bytes * rows)
             if body is not None and width_bytes and rows:
-                self.raster(body, width_bytes, rows)
+                self.raster(body, width_bytes, rows, mode=head[1])
         elif cmd == b"k":
             self.barcode()
         elif cmd == b"*":
@@ -244,10 +244,14 @@ class _Decoder:
             payload = self.qr_store.decode("utf-8", errors="replace")
             self.current.blocks.append(DecodedQr(payload, self.qr_module, self.align))
 
-    def raster(self, body: bytes, width_bytes: int, rows: int) -> None:
+    def raster(self, body: bytes, width_bytes: int, rows: int, *, mode: int = 0) -> None:
         self.flush_line(force=False)
         inverted = bytes(b ^ 0xFF for b in body)  # ESC/POS: 1 = black; PIL "1": 1 = white
         image = Image.frombytes("1", (width_bytes * 8, rows), inverted)
+        if mode & 0x03:  # m = 1: double width, 2: double height, 3: both (also '1'..'3')
+            image = image.resize((image.width * (2 if mode & 1 else 1), rows * (2 if mode & 2 else 1)),
+                                 Image.Resampling.NEAREST)
+            rows = image.height
         last = self.current.blocks[-1] if self.current.blocks else None
         if isinstance(last, DecodedImage) and last.image.width == image.width and last.align == self.align:
             # Consecutive GS v 0 bands of one picture print as one picture.

@@ -91,8 +91,8 @@ def _barcode_image(data: str, dots: int) -> Image.Image:
     return img
 
 
-def render_png(receipt: DecodedReceipt, dots: int) -> Image.Image:
-    """The receipt as a greyscale picture ``dots`` wide (plus a margin), one image dot per printer dot."""
+def render_png(receipt: DecodedReceipt, dots: int, *, margin: int = MARGIN) -> Image.Image:
+    """The receipt as a greyscale picture ``dots`` wide (plus ``margin`` all round), one pixel per dot."""
     columns = max(1, dots // CELL_W)
     pieces: list[tuple[Image.Image, str]] = []
     for block in receipt.blocks:
@@ -105,13 +105,13 @@ def render_png(receipt: DecodedReceipt, dots: int) -> Image.Image:
             pieces.append((block.image.convert("L"), block.align))
         elif isinstance(block, DecodedBarcode):
             pieces.append((_barcode_image(block.data, dots), block.align))
-    height = sum(img.height for img, _ in pieces) + 2 * MARGIN
-    page = Image.new("L", (dots + 2 * MARGIN, max(height, 2 * MARGIN + CELL_H)), 255)
-    y = MARGIN
+    height = sum(img.height for img, _ in pieces) + 2 * margin
+    page = Image.new("L", (dots + 2 * margin, max(height, 2 * margin + CELL_H)), 255)
+    y = margin
     for img, align in pieces:
         if img.width > dots:
             img = img.crop((0, 0, dots, img.height))  # what a printer does with a too-wide line
-        x = MARGIN
+        x = margin
         if align == "center":
             x += (dots - img.width) // 2
         elif align == "right":

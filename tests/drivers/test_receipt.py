@@ -49,7 +49,7 @@ def test_queue_ticket_decodes_with_big_number_and_tracking_qr(name):
     assert big is not None and big.width_mult >= 4 and big.height_mult >= 4 and big.align == "center"
     assert "DESA MOJOWARNO" in receipt.text
     assert "A - Administrasi Kependudukan" in receipt.text
-    assert "Kamis, 5 Maret 2026 08:15 WIB" in receipt.text
+    assert "Kamis, 5 Maret 2026\nPukul 08:15 WIB" in receipt.text
     assert "3 orang" in receipt.text and "15 menit" in receipt.text
     assert all(len(line.text) * line.width_mult <= profile.columns for line in receipt.lines)
     if profile.native_qr:
@@ -82,7 +82,7 @@ def test_priority_ticket_says_so_and_the_wait_reads_naturally():
 def test_ticket_carries_no_personal_data_and_wita_time():
     receipt = decode_one(render_escpos(ticket(issued_at=datetime(2026, 3, 6, 9, 5, tzinfo=WITA)),
                                        get_profile("58mm")))
-    assert "Jumat, 6 Maret 2026 09:05 WITA" in receipt.text
+    assert "Jumat, 6 Maret 2026\nPukul 09:05 WITA" in receipt.text
     assert "tidak memuat data pribadi" in " ".join(receipt.text.split())
 
 
