@@ -23,8 +23,12 @@ BITS_PER_BYTE = 10  # 8N1: start bit, 8 data bits, stop bit
 
 
 def emit(name: str, value: float, unit: str) -> None:
-    print(json.dumps({"name": name, "value": round(value, 4) if isinstance(value, float) else value,
-                      "unit": unit}), flush=True)
+    print(
+        json.dumps(
+            {"name": name, "value": round(value, 4) if isinstance(value, float) else value, "unit": unit}
+        ),
+        flush=True,
+    )
 
 
 def timed(fn, repeat: int) -> float:
@@ -40,9 +44,15 @@ def timed(fn, repeat: int) -> float:
 
 def ticket():
     return queue_ticket_receipt(
-        village_name="Mojowarno", service_code="A", service_name="Administrasi Kependudukan", number="A-012",
-        issued_at=datetime(2026, 3, 5, 8, 15, tzinfo=timezone(timedelta(hours=7))), ahead=3,
-        estimated_wait_minutes=15, track_url="http://127.0.0.1:8080/t/q7Xk2mP9vR4sT8wYzB3nC6dF1gH5jL0a")
+        village_name="Mojowarno",
+        service_code="A",
+        service_name="Administrasi Kependudukan",
+        number="A-012",
+        issued_at=datetime(2026, 3, 5, 8, 15, tzinfo=timezone(timedelta(hours=7))),
+        ahead=3,
+        estimated_wait_minutes=15,
+        track_url="http://127.0.0.1:8080/t/q7Xk2mP9vR4sT8wYzB3nC6dF1gH5jL0a",
+    )
 
 
 def bench_tickets() -> None:
@@ -60,8 +70,11 @@ def bench_tickets() -> None:
         mode = "native QR" if profile.native_qr else "image QR"
         emit(f"queue_ticket_{label}_native_bytes ({profile_name}, {mode})", len(native), "bytes")
         emit(f"queue_ticket_{label}_raster_bytes ({profile_name})", len(raster), "bytes")
-        emit(f"queue_ticket_{label}_native_render_time", timed(lambda p=profile: render_escpos(receipt, p), 200)
-             * 1000, "ms")
+        emit(
+            f"queue_ticket_{label}_native_render_time",
+            timed(lambda p=profile: render_escpos(receipt, p), 200) * 1000,
+            "ms",
+        )
         emit(f"queue_ticket_{label}_raster_render_time", timed(raster_bytes, 5) * 1000, "ms")
         for baud in (9600, 115200):
             emit(f"queue_ticket_{label}_native_transmit_{baud}_baud", len(native) * BITS_PER_BYTE / baud, "s")
@@ -78,8 +91,11 @@ def bench_scans() -> None:
     found = sum(1 for event in events if decoder.feed(event) is not None)
     elapsed = time.perf_counter() - start
     assert found == scans
-    emit("key_event_decoder_scans_per_second (16-digit NIK, with key-up and SYN events)", scans / elapsed,
-         "scans/s")
+    emit(
+        "key_event_decoder_scans_per_second (16-digit NIK, with key-up and SYN events)",
+        scans / elapsed,
+        "scans/s",
+    )
     emit("key_event_decoder_events_per_second", len(events) / elapsed, "events/s")
 
 

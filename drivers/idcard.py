@@ -31,8 +31,17 @@ __all__ = [
 # Province codes in use (DOMAIN.md): 11-19, 21, 31-36, 51-53, 61-65, 71-76, 81-82, 91-96.
 PROVINCE_CODES: frozenset[str] = frozenset(
     f"{n:02d}"
-    for n in [*range(11, 20), 21, *range(31, 37), *range(51, 54), *range(61, 66), *range(71, 77), 81, 82,
-              *range(91, 97)]
+    for n in [
+        *range(11, 20),
+        21,
+        *range(31, 37),
+        *range(51, 54),
+        *range(61, 66),
+        *range(71, 77),
+        81,
+        82,
+        *range(91, 97),
+    ]
 )
 
 MAX_SCAN_LENGTH = 1024
@@ -199,10 +208,13 @@ def _kk_result(raw: str, digits: str) -> ScanResult:
     if not _DIGITS16.fullmatch(digits):
         return ScanResult(raw=raw, kind="kk", valid=False, reason="nomor KK harus 16 angka", value=digits)
     if digits[:2] not in PROVINCE_CODES:
-        return ScanResult(raw=raw, kind="kk", valid=False, reason="kode provinsi dalam nomor KK tidak dikenal",
-                          value=digits)
+        return ScanResult(
+            raw=raw, kind="kk", valid=False, reason="kode provinsi dalam nomor KK tidak dikenal", value=digits
+        )
     if digits[12:] == "0000":
-        return ScanResult(raw=raw, kind="kk", valid=False, reason="nomor urut KK tidak boleh 0000", value=digits)
+        return ScanResult(
+            raw=raw, kind="kk", valid=False, reason="nomor urut KK tidak boleh 0000", value=digits
+        )
     return ScanResult(raw=raw, kind="kk", valid=True, value=digits)
 
 

@@ -46,11 +46,21 @@ class PrinterProfile:
 
 GENERIC_PROFILES: dict[str, PrinterProfile] = {
     # POS-5890-class: 384 dots, 32 columns, no cutter; QR as a raster image is the safe choice.
-    "58mm": PrinterProfile("58mm", 58, 384, 32, native_qr=False, cutter=False, barcode=True,
-                           code_page="CP437", code_page_number=0),
+    "58mm": PrinterProfile(
+        "58mm",
+        58,
+        384,
+        32,
+        native_qr=False,
+        cutter=False,
+        barcode=True,
+        code_page="CP437",
+        code_page_number=0,
+    ),
     # TM-T20-class: 576 dots, 48 columns, native QR, cutter, CP858 at ESC t 19.
-    "80mm": PrinterProfile("80mm", 80, 576, 48, native_qr=True, cutter=True, barcode=True,
-                           code_page="CP858", code_page_number=19),
+    "80mm": PrinterProfile(
+        "80mm", 80, 576, 48, native_qr=True, cutter=True, barcode=True, code_page="CP858", code_page_number=19
+    ),
 }
 
 

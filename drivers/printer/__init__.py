@@ -73,8 +73,13 @@ def _transport(parsed: PrinterUrl, timeout: float, profile: PrinterProfile) -> T
     if parsed.scheme == "serial":
         from drivers.printer.serial_transport import SerialTransport
 
-        return SerialTransport(parsed.target, baudrate=parsed.int_param("baudrate", 9600), timeout=timeout,
-                               rtscts=parsed.flag("rtscts"), xonxoff=parsed.flag("xonxoff"))
+        return SerialTransport(
+            parsed.target,
+            baudrate=parsed.int_param("baudrate", 9600),
+            timeout=timeout,
+            rtscts=parsed.flag("rtscts"),
+            xonxoff=parsed.flag("xonxoff"),
+        )
     if parsed.scheme == "tcp":
         from drivers.printer.network_transport import NetworkTransport
 
@@ -88,8 +93,14 @@ def _transport(parsed: PrinterUrl, timeout: float, profile: PrinterProfile) -> T
     paper = parsed.params.get("paper", "ok")
     if paper not in ("ok", "low", "out", "unknown"):
         raise PrinterUrlError(f"paper={paper!r} harus / must be ok, low, out or unknown")
-    return VirtualTransport(parsed.target, profile=profile, paper=paper, offline=parsed.flag("offline"),
-                            delay=parsed.float_param("delay", 0.0), timeout=timeout)
+    return VirtualTransport(
+        parsed.target,
+        profile=profile,
+        paper=paper,
+        offline=parsed.flag("offline"),
+        delay=parsed.float_param("delay", 0.0),
+        timeout=timeout,
+    )
 
 
 def open_printer(url: str, *, timeout: float = 5.0, profile: str | None = None) -> Printer:

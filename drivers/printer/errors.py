@@ -34,12 +34,18 @@ class PaperOut(PrinterError):
 def udev_hint(vid: int | None = None, pid: int | None = None) -> str:
     """How to let the kiosk user open the device without root."""
     if vid is not None and pid is not None:
-        rule = (f'SUBSYSTEM=="usb", ATTRS{{idVendor}}=="{vid:04x}", ATTRS{{idProduct}}=="{pid:04x}", '
-                'MODE="0660", GROUP="lp"')
-        return (f"Izin ditolak / permission denied. Tambahkan aturan udev / add a udev rule to "
-                f"/etc/udev/rules.d/60-anjungan-printer.rules: {rule} ; lalu / then: "
-                "sudo udevadm control --reload && sudo udevadm trigger, dan masukkan pengguna kios ke grup lp "
-                "(sudo usermod -aG lp USER)")
-    return ("Izin ditolak / permission denied: masukkan pengguna kios ke grup perangkat / add the kiosk user to "
-            "the device's group (lp for /dev/usb/lp*, dialout for /dev/tty*): sudo usermod -aG lp,dialout USER, "
-            "lalu login ulang / then log in again")
+        rule = (
+            f'SUBSYSTEM=="usb", ATTRS{{idVendor}}=="{vid:04x}", ATTRS{{idProduct}}=="{pid:04x}", '
+            'MODE="0660", GROUP="lp"'
+        )
+        return (
+            f"Izin ditolak / permission denied. Tambahkan aturan udev / add a udev rule to "
+            f"/etc/udev/rules.d/60-anjungan-printer.rules: {rule} ; lalu / then: "
+            "sudo udevadm control --reload && sudo udevadm trigger, dan masukkan pengguna kios ke grup lp "
+            "(sudo usermod -aG lp USER)"
+        )
+    return (
+        "Izin ditolak / permission denied: masukkan pengguna kios ke grup perangkat / add the kiosk user to "
+        "the device's group (lp for /dev/usb/lp*, dialout for /dev/tty*): sudo usermod -aG lp,dialout USER, "
+        "lalu login ulang / then log in again"
+    )

@@ -34,8 +34,8 @@ class FileTransport(Transport):
     def open(self) -> None:
         if self._fd is not None:
             return
-        # Non-blocking, so a stuck printer makes a timeout instead of a hung kiosk. Read access lets us ask for
-        # status (usblp passes replies through); without it we still print.
+        # Non-blocking, so a stuck printer makes a timeout instead of a hung kiosk. Read access lets us ask
+        # for status (usblp passes replies through); without it we still print.
         flags = os.O_NONBLOCK | os.O_APPEND | os.O_NOCTTY
         try:
             try:
@@ -72,7 +72,9 @@ class FileTransport(Transport):
                 continue
             except OSError as exc:
                 self.close()
-                raise PrinterOffline(f"{self.description}: sambungan terputus / connection lost ({exc})") from exc
+                raise PrinterOffline(
+                    f"{self.description}: sambungan terputus / connection lost ({exc})"
+                ) from exc
             view = view[written:]
             deadline = time.monotonic() + self.timeout  # progress: the printer is taking data
 

@@ -30,8 +30,14 @@ class Printer:
     raise :class:`PaperOut` / :class:`PrinterOffline` before anything is sent.
     """
 
-    def __init__(self, transport: Transport, profile: PrinterProfile, *, status_timeout: float = 0.6,
-                 check_before_print: bool = True) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        profile: PrinterProfile,
+        *,
+        status_timeout: float = 0.6,
+        check_before_print: bool = True,
+    ) -> None:
         self.transport = transport
         self.profile = profile
         self.status_timeout = status_timeout
@@ -54,8 +60,9 @@ class Printer:
     def __enter__(self) -> Self:
         return self.open()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def _after_job(self) -> None:
@@ -69,8 +76,11 @@ class Printer:
         self.transport.write(STATUS_QUERY)
         # A printer that has never answered will not start now: before a print, do not make the resident
         # wait the full status timeout for it again.
-        wait = min(self.status_timeout, SILENT_PRINTER_WAIT) if before_print and self._silent else \
-            self.status_timeout
+        wait = (
+            min(self.status_timeout, SILENT_PRINTER_WAIT)
+            if before_print and self._silent
+            else self.status_timeout
+        )
         reply = self.transport.read_exactly(2, wait)
         self._silent = not reply
         return parse_status_reply(reply)
@@ -103,8 +113,10 @@ class Printer:
                     if status.paper == PAPER_OUT:
                         raise PaperOut(f"{self.transport.description}: kertas habis / paper out")
                     if not status.online:
-                        raise PrinterOffline(f"{self.transport.description}: printer offline (tutup terbuka "
-                                             "atau galat / cover open or error)")
+                        raise PrinterOffline(
+                            f"{self.transport.description}: printer offline (tutup terbuka "
+                            "atau galat / cover open or error)"
+                        )
                 self.transport.open()
                 self.transport.write(data)
                 self._after_job()

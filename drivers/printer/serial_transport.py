@@ -18,8 +18,15 @@ from drivers.printer.transport import Transport
 
 
 class SerialTransport(Transport):
-    def __init__(self, port: str, *, baudrate: int = 9600, timeout: float = 5.0, rtscts: bool = False,
-                 xonxoff: bool = False) -> None:
+    def __init__(
+        self,
+        port: str,
+        *,
+        baudrate: int = 9600,
+        timeout: float = 5.0,
+        rtscts: bool = False,
+        xonxoff: bool = False,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.port, self.baudrate, self.rtscts, self.xonxoff = port, baudrate, rtscts, xonxoff
         self._serial: serial.Serial | None = None
@@ -36,8 +43,14 @@ class SerialTransport(Transport):
         if self.is_open:
             return
         try:
-            self._serial = serial.Serial(self.port, self.baudrate, timeout=self.timeout,
-                                         write_timeout=self.timeout, rtscts=self.rtscts, xonxoff=self.xonxoff)
+            self._serial = serial.Serial(
+                self.port,
+                self.baudrate,
+                timeout=self.timeout,
+                write_timeout=self.timeout,
+                rtscts=self.rtscts,
+                xonxoff=self.xonxoff,
+            )
         except serial.SerialException as exc:
             code = exc.errno
             if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
@@ -57,7 +70,9 @@ class SerialTransport(Transport):
             self._serial.flush()
         except serial.SerialTimeoutException as exc:
             self.close()
-            raise PrinterTimeout(f"{self.description}: printer tidak menerima data / write timed out") from exc
+            raise PrinterTimeout(
+                f"{self.description}: printer tidak menerima data / write timed out"
+            ) from exc
         except (serial.SerialException, OSError) as exc:
             self.close()
             raise PrinterOffline(f"{self.description}: sambungan terputus / connection lost ({exc})") from exc

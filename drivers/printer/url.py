@@ -43,21 +43,27 @@ class PrinterUrl:
     def usb_ids(self) -> tuple[int, int]:
         match = _VIDPID.fullmatch(self.target)
         if not match:
-            raise PrinterUrlError(f"usb:// butuh VID:PID heksadesimal / needs hex VID:PID, e.g. usb://0416:5011, "
-                                  f"not {self.target!r}")
+            raise PrinterUrlError(
+                f"usb:// butuh VID:PID heksadesimal / needs hex VID:PID, e.g. usb://0416:5011, "
+                f"not {self.target!r}"
+            )
         return int(match.group(1), 16), int(match.group(2), 16)
 
 
 def parse_printer_url(url: str) -> PrinterUrl:
     """Split a printer URL; :raises PrinterUrlError: for an unknown scheme or a missing part."""
     if not isinstance(url, str) or "://" not in url:
-        raise PrinterUrlError(f"URL printer tidak valid / invalid printer URL {url!r}; "
-                              f"use one of {', '.join(s + '://' for s in SCHEMES)}")
+        raise PrinterUrlError(
+            f"URL printer tidak valid / invalid printer URL {url!r}; "
+            f"use one of {', '.join(s + '://' for s in SCHEMES)}"
+        )
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise PrinterUrlError(f"skema tidak dikenal / unknown scheme {scheme!r}; "
-                              f"use one of {', '.join(s + '://' for s in SCHEMES)}")
+        raise PrinterUrlError(
+            f"skema tidak dikenal / unknown scheme {scheme!r}; "
+            f"use one of {', '.join(s + '://' for s in SCHEMES)}"
+        )
     params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     if scheme == "tcp":
         if not parts.hostname:

@@ -65,10 +65,14 @@ class UsbTransport(Transport):
         try:
             dev = usb.core.find(idVendor=self.vid, idProduct=self.pid)
         except usb.core.NoBackendError as exc:
-            raise PrinterNotFound("libusb tidak ada / libusb missing: sudo apt-get install libusb-1.0-0") from exc
+            raise PrinterNotFound(
+                "libusb tidak ada / libusb missing: sudo apt-get install libusb-1.0-0"
+            ) from exc
         if dev is None:
-            raise PrinterNotFound(f"printer USB {self.vid:04x}:{self.pid:04x} tidak ditemukan / not found: "
-                                  "periksa kabel dan daya / check cable and power (lsusb)")
+            raise PrinterNotFound(
+                f"printer USB {self.vid:04x}:{self.pid:04x} tidak ditemukan / not found: "
+                "periksa kabel dan daya / check cable and power (lsusb)"
+            )
         try:
             try:
                 config = dev.get_active_configuration()
@@ -76,7 +80,9 @@ class UsbTransport(Transport):
                 dev.set_configuration()
                 config = dev.get_active_configuration()
             for intf in config:
-                out_ep = usb.util.find_descriptor(intf, custom_match=lambda e: _is_bulk(usb, e, usb.util.ENDPOINT_OUT))
+                out_ep = usb.util.find_descriptor(
+                    intf, custom_match=lambda e: _is_bulk(usb, e, usb.util.ENDPOINT_OUT)
+                )
                 if out_ep is None:
                     continue
                 number = intf.bInterfaceNumber
@@ -86,7 +92,9 @@ class UsbTransport(Transport):
                 except NotImplementedError:
                     pass  # backends other than libusb1 cannot tell; claiming will say if it is busy
                 usb.util.claim_interface(dev, number)
-                self._in = usb.util.find_descriptor(intf, custom_match=lambda e: _is_bulk(usb, e, usb.util.ENDPOINT_IN))
+                self._in = usb.util.find_descriptor(
+                    intf, custom_match=lambda e: _is_bulk(usb, e, usb.util.ENDPOINT_IN)
+                )
                 self._dev, self._out, self._interface = dev, out_ep, number
                 return
         except usb.core.USBError as exc:
@@ -109,7 +117,9 @@ class UsbTransport(Transport):
             return b""
         usb = _usb()
         try:
-            return bytes(self._in.read(max(size, self._in.wMaxPacketSize), timeout=max(1, int(timeout * 1000))))[:size]
+            return bytes(
+                self._in.read(max(size, self._in.wMaxPacketSize), timeout=max(1, int(timeout * 1000)))
+            )[:size]
         except usb.core.USBError:
             return b""  # no reply within the timeout: status stays unknown
 
@@ -127,5 +137,7 @@ class UsbTransport(Transport):
 
 
 def _is_bulk(usb: Any, endpoint: Any, direction: int) -> bool:
-    return (usb.util.endpoint_direction(endpoint.bEndpointAddress) == direction
-            and usb.util.endpoint_type(endpoint.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK)
+    return (
+        usb.util.endpoint_direction(endpoint.bEndpointAddress) == direction
+        and usb.util.endpoint_type(endpoint.bmAttributes) == usb.util.ENDPOINT_TYPE_BULK
+    )

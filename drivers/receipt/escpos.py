@@ -77,11 +77,20 @@ def native_qr(payload: str, module: int) -> bytes:
     data = payload.encode("utf-8")
     store_len = len(data) + 3
     return (
-        GS + b"(k\x04\x00\x31\x41\x32\x00"
-        + GS + b"(k\x03\x00\x31\x43" + bytes([module])
-        + GS + b"(k\x03\x00\x31\x45\x31"
-        + GS + b"(k" + bytes([store_len & 0xFF, store_len >> 8]) + b"\x31\x50\x30" + data
-        + GS + b"(k\x03\x00\x31\x51\x30"
+        GS
+        + b"(k\x04\x00\x31\x41\x32\x00"
+        + GS
+        + b"(k\x03\x00\x31\x43"
+        + bytes([module])
+        + GS
+        + b"(k\x03\x00\x31\x45\x31"
+        + GS
+        + b"(k"
+        + bytes([store_len & 0xFF, store_len >> 8])
+        + b"\x31\x50\x30"
+        + data
+        + GS
+        + b"(k\x03\x00\x31\x51\x30"
     )
 
 
@@ -122,7 +131,7 @@ def raster_image(image: Image.Image, *, max_dots: int, center: bool = True, doub
     for top in range(0, canvas.height, RASTER_BAND):
         rows = min(RASTER_BAND, canvas.height - top)
         out += GS + b"v0" + bytes([mode, width_bytes & 0xFF, width_bytes >> 8, rows & 0xFF, rows >> 8])
-        out += packed[top * width_bytes:(top + rows) * width_bytes]
+        out += packed[top * width_bytes : (top + rows) * width_bytes]
     return bytes(out)
 
 
@@ -133,7 +142,7 @@ def big_number_scale(text: str, profile: PrinterProfile) -> int:
 
 def _barcode(data: str) -> bytes:
     payload = b"{B" + clean_text(data).encode("ascii", "replace")[:60]
-    return (GS + b"h\x50" + GS + b"w\x02" + GS + b"H\x02" + GS + b"k\x49" + bytes([len(payload)]) + payload)
+    return GS + b"h\x50" + GS + b"w\x02" + GS + b"H\x02" + GS + b"k\x49" + bytes([len(payload)]) + payload
 
 
 def _profile_lines(profile: PrinterProfile) -> list[tuple[str, str]]:
@@ -148,7 +157,7 @@ def _profile_lines(profile: PrinterProfile) -> list[tuple[str, str]]:
 
 
 def render_escpos(receipt: Receipt, profile: PrinterProfile) -> bytes:
-    """ESC/POS bytes: ESC @, the elements laid out for ``profile``, then a cut (or a feed without a cutter)."""
+    """ESC/POS bytes: ESC @, the elements laid out for ``profile``, then a cut (a feed without a cutter)."""
     w = _Writer(profile)
     cols = profile.columns
     for el in receipt.elements:

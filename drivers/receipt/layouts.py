@@ -1,4 +1,4 @@
-"""The receipts the kiosk and the counter print, in Indonesian: queue ticket, letter request, PIN slip, test page.
+"""Receipts the kiosk and the counter print, in Indonesian: queue ticket, letter request, PIN slip, test page.
 
 Each function takes plain values and returns a :class:`Receipt`; nothing here knows the paper width.
 No receipt carries a full NIK or a full name.
@@ -21,8 +21,20 @@ from drivers.receipt.model import (
 )
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 _ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
 LOGO_TEXT = "ANJUNGAN DESA MANDIRI"
 
@@ -99,13 +111,17 @@ def queue_ticket_receipt(
         Text(format_time(issued_at), align="center"),
         Separator(),
         KeyValue("Di depan Anda", f"{ahead} orang" if ahead > 0 else "tidak ada"),
-        KeyValue("Perkiraan tunggu", f"+/- {estimated_wait_minutes} menit" if estimated_wait_minutes > 0
-                 else "segera"),
+        KeyValue(
+            "Perkiraan tunggu",
+            f"+/- {estimated_wait_minutes} menit" if estimated_wait_minutes > 0 else "segera",
+        ),
         QrCode(track_url),
         Text("Pindai untuk memantau antrian", align="center"),
         Separator(),
-        Text("Tunggu nomor Anda dipanggil di layar dan pengeras suara. Tiket ini tidak memuat data pribadi.",
-             align="center"),
+        Text(
+            "Tunggu nomor Anda dipanggil di layar dan pengeras suara. Tiket ini tidak memuat data pribadi.",
+            align="center",
+        ),
     )
     return receipt
 
@@ -148,7 +164,9 @@ def letter_receipt(
     return receipt
 
 
-def pin_slip(*, village_name: str, name_masked: str, nik_masked: str, pin: str, issued_at: datetime) -> Receipt:
+def pin_slip(
+    *, village_name: str, name_masked: str, nik_masked: str, pin: str, issued_at: datetime
+) -> Receipt:
     """The slip staff hand a resident with a new PIN."""
     receipt = Receipt(title="slip PIN")
     _header(receipt, village_name)
@@ -161,8 +179,10 @@ def pin_slip(*, village_name: str, name_masked: str, nik_masked: str, pin: str, 
         Text("PIN Anda", align="center"),
         Text(pin, bold=True, width=3, height=3, align="center"),
         Separator(),
-        Text("Simpan PIN ini baik-baik dan jangan beri tahu siapa pun. Petugas desa tidak pernah menanyakan "
-             "PIN Anda. Ganti PIN di loket bila PIN diketahui orang lain."),
+        Text(
+            "Simpan PIN ini baik-baik dan jangan beri tahu siapa pun. Petugas desa tidak pernah menanyakan "
+            "PIN Anda. Ganti PIN di loket bila PIN diketahui orang lain."
+        ),
     )
     return receipt
 

@@ -61,8 +61,10 @@ def open_scanner(spec: str, on_scan: Callable[[str], None]) -> Scanner:
     if spec.startswith("evdev:"):
         from drivers.scanner.evdev_scanner import EvdevScanner
 
-        return EvdevScanner(spec[len("evdev:"):], on_scan)
+        return EvdevScanner(spec[len("evdev:") :], on_scan)
     if spec.startswith("serial://"):
         return _serial_scanner(spec, on_scan)
-    raise ScannerSpecError(f"unknown scanner spec {spec!r}: use evdev:auto, evdev:/dev/input/by-id/..., "
-                           "evdev:VID:PID, serial:///dev/ttyACM0?baudrate=9600 or keyboard")
+    raise ScannerSpecError(
+        f"unknown scanner spec {spec!r}: use evdev:auto, evdev:/dev/input/by-id/..., "
+        "evdev:VID:PID, serial:///dev/ttyACM0?baudrate=9600 or keyboard"
+    )

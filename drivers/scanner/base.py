@@ -41,8 +41,9 @@ class Scanner(ABC):
         if self.running:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run_safely, name=f"scanner-{type(self).__name__}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run_safely, name=f"scanner-{type(self).__name__}", daemon=True
+        )
         self._thread.start()
 
     def stop(self, timeout: float = 2.0) -> None:

@@ -18,18 +18,38 @@ from drivers.scanner.keymap import KeyEventDecoder
 
 log = logging.getLogger(__name__)
 
-SCANNER_WORDS = ("barcode", "scanner", "scan", "rfid", "reader", "card", "qr", "2d", "honeywell", "symbol",
-                 "zebra", "datalogic", "newland", "metrologic", "sycreader", "hid id", "ic reader", "em4100")
-SCANNER_VENDORS = frozenset({
-    0x0C2E,  # Honeywell / Metrologic
-    0x05E0,  # Symbol / Zebra
-    0x1EAB,  # Newland
-    0x05F9,  # Datalogic
-    0x1A86,  # QinHeng-based cheap scanners
-    0xFFFF,  # unbranded RFID readers ("Sycreader")
-    0x08FF,  # AuthenTec / cheap 125 kHz readers
-    0x0483,  # STM32-based scanners
-})
+SCANNER_WORDS = (
+    "barcode",
+    "scanner",
+    "scan",
+    "rfid",
+    "reader",
+    "card",
+    "qr",
+    "2d",
+    "honeywell",
+    "symbol",
+    "zebra",
+    "datalogic",
+    "newland",
+    "metrologic",
+    "sycreader",
+    "hid id",
+    "ic reader",
+    "em4100",
+)
+SCANNER_VENDORS = frozenset(
+    {
+        0x0C2E,  # Honeywell / Metrologic
+        0x05E0,  # Symbol / Zebra
+        0x1EAB,  # Newland
+        0x05F9,  # Datalogic
+        0x1A86,  # QinHeng-based cheap scanners
+        0xFFFF,  # unbranded RFID readers ("Sycreader")
+        0x08FF,  # AuthenTec / cheap 125 kHz readers
+        0x0483,  # STM32-based scanners
+    }
+)
 _VIDPID = re.compile(r"(?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4})")
 
 
@@ -101,8 +121,14 @@ def open_device(target: str) -> Any | None:
 
 
 class EvdevScanner(Scanner):
-    def __init__(self, target: str, on_scan: Callable[[str], None], *,
-                 opener: Callable[[str], Any | None] = open_device, poll: float = 0.25) -> None:
+    def __init__(
+        self,
+        target: str,
+        on_scan: Callable[[str], None],
+        *,
+        opener: Callable[[str], Any | None] = open_device,
+        poll: float = 0.25,
+    ) -> None:
         super().__init__(on_scan)
         if target != "auto" and not target.startswith("/") and not _VIDPID.fullmatch(target):
             raise ScannerSpecError(f"evdev:{target}: use auto, a /dev/input path or VID:PID")

@@ -20,14 +20,30 @@ for _letter in "abcdefghijklmnopqrstuvwxyz":
 for _digit, _shifted in zip("1234567890", "!@#$%^&*()", strict=True):
     _PLAIN[ecodes.ecodes[f"KEY_{_digit}"]] = (_digit, _shifted)
 for _name, _pair in {
-    "MINUS": ("-", "_"), "EQUAL": ("=", "+"), "LEFTBRACE": ("[", "{"), "RIGHTBRACE": ("]", "}"),
-    "SEMICOLON": (";", ":"), "APOSTROPHE": ("'", '"'), "GRAVE": ("`", "~"), "BACKSLASH": ("\\", "|"),
-    "COMMA": (",", "<"), "DOT": (".", ">"), "SLASH": ("/", "?"), "SPACE": (" ", " "),
+    "MINUS": ("-", "_"),
+    "EQUAL": ("=", "+"),
+    "LEFTBRACE": ("[", "{"),
+    "RIGHTBRACE": ("]", "}"),
+    "SEMICOLON": (";", ":"),
+    "APOSTROPHE": ("'", '"'),
+    "GRAVE": ("`", "~"),
+    "BACKSLASH": ("\\", "|"),
+    "COMMA": (",", "<"),
+    "DOT": (".", ">"),
+    "SLASH": ("/", "?"),
+    "SPACE": (" ", " "),
 }.items():
     _PLAIN[ecodes.ecodes[f"KEY_{_name}"]] = _pair
 _KEYPAD: dict[int, str] = {ecodes.ecodes[f"KEY_KP{d}"]: d for d in "0123456789"}
-_KEYPAD.update({ecodes.KEY_KPMINUS: "-", ecodes.KEY_KPPLUS: "+", ecodes.KEY_KPASTERISK: "*",
-                ecodes.KEY_KPSLASH: "/", ecodes.KEY_KPDOT: "."})
+_KEYPAD.update(
+    {
+        ecodes.KEY_KPMINUS: "-",
+        ecodes.KEY_KPPLUS: "+",
+        ecodes.KEY_KPASTERISK: "*",
+        ecodes.KEY_KPSLASH: "/",
+        ecodes.KEY_KPDOT: ".",
+    }
+)
 SHIFT_KEYS = frozenset({ecodes.KEY_LEFTSHIFT, ecodes.KEY_RIGHTSHIFT})
 TERMINATORS = frozenset({ecodes.KEY_ENTER, ecodes.KEY_KPENTER, ecodes.KEY_TAB})
 
@@ -89,8 +105,9 @@ class KeyEventDecoder:
         return None
 
 
-def text_to_events(text: str, *, terminator: str = "enter", keypad_digits: bool = False,
-                   timestamp: float = 0.0) -> list[InputEvent]:
+def text_to_events(
+    text: str, *, terminator: str = "enter", keypad_digits: bool = False, timestamp: float = 0.0
+) -> list[InputEvent]:
     """The key events a US-layout HID scanner sends for ``text`` (with SYN reports, as the kernel does).
 
     :param terminator: ``enter``, ``kpenter``, ``tab`` or ``none``.

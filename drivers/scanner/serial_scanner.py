@@ -20,9 +20,17 @@ class SerialScanner(Scanner):
     """Reads scans ended by ``terminator`` (``auto``: CR, LF or CR LF; ``none``: a pause of ``idle`` seconds
     ends a scan, for scanners configured without a suffix). Reconnects when the port comes back."""
 
-    def __init__(self, port: str, on_scan: Callable[[str], None], *, baudrate: int = 9600,
-                 terminator: str = "auto", timeout: float = 0.2, idle: float = 0.3,
-                 stale_after: float = 2.0) -> None:
+    def __init__(
+        self,
+        port: str,
+        on_scan: Callable[[str], None],
+        *,
+        baudrate: int = 9600,
+        terminator: str = "auto",
+        timeout: float = 0.2,
+        idle: float = 0.3,
+        stale_after: float = 2.0,
+    ) -> None:
         super().__init__(on_scan)
         if terminator not in TERMINATORS:
             raise ScannerSpecError(f"terminator={terminator!r}: use cr, lf, crlf, auto or none")
@@ -37,15 +45,17 @@ class SerialScanner(Scanner):
         scans: list[bytes] = []
         if sep is None and self.terminator == "auto":
             while True:
-                cut = min((i for i in (self._buffer.find(b"\r"), self._buffer.find(b"\n")) if i >= 0), default=-1)
+                cut = min(
+                    (i for i in (self._buffer.find(b"\r"), self._buffer.find(b"\n")) if i >= 0), default=-1
+                )
                 if cut < 0:
                     break
                 scans.append(bytes(self._buffer[:cut]))
-                del self._buffer[:cut + 1]
+                del self._buffer[: cut + 1]
         elif sep is not None:
             while (cut := self._buffer.find(sep)) >= 0:
                 scans.append(bytes(self._buffer[:cut]))
-                del self._buffer[:cut + len(sep)]
+                del self._buffer[: cut + len(sep)]
         return [s.strip(b"\r\n") for s in scans if s.strip(b"\r\n")]
 
     def _after_read(self, chunk: bytes) -> None:
@@ -54,8 +64,9 @@ class SerialScanner(Scanner):
             self._buffer += chunk
             self._last_byte = now
             if len(self._buffer) > MAX_SCAN:
-                log.warning("serial scanner %s: %d bytes without a terminator, dropped", self.port,
-                            len(self._buffer))
+                log.warning(
+                    "serial scanner %s: %d bytes without a terminator, dropped", self.port, len(self._buffer)
+                )
                 self._buffer.clear()
             for scan in self._split():
                 self._emit(scan.decode("utf-8", errors="replace"))
@@ -66,8 +77,12 @@ class SerialScanner(Scanner):
                 self._buffer.clear()
                 self._emit(text)
             elif self.terminator != "none" and quiet >= self.stale_after:
-                log.warning("serial scanner %s: partial scan without terminator %s dropped (check the "
-                            "scanner's suffix setting)", self.port, self.terminator)
+                log.warning(
+                    "serial scanner %s: partial scan without terminator %s dropped (check the "
+                    "scanner's suffix setting)",
+                    self.port,
+                    self.terminator,
+                )
                 self._buffer.clear()
 
     def _run(self) -> None:

@@ -13,18 +13,77 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 # ESC t n -> Python codec, for the code pages a POS-5890 / TM-T20 class printer has under the same numbers.
-CODE_PAGES = {0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 16: "cp1252", 17: "cp866",
-              18: "cp852", 19: "cp858"}
+CODE_PAGES = {
+    0: "cp437",
+    2: "cp850",
+    3: "cp860",
+    4: "cp863",
+    5: "cp865",
+    16: "cp1252",
+    17: "cp866",
+    18: "cp852",
+    19: "cp858",
+}
 ALIGNS = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}
 
 # Commands with a fixed number of argument bytes after ESC x / GS x.
-_ESC_ARGS = {b"!": 1, b"-": 1, b"2": 0, b"3": 1, b" ": 1, b"$": 2, b"\\": 2, b"=": 1, b"?": 1, b"G": 1,
-             b"J": 1, b"K": 1, b"L": 0, b"M": 1, b"R": 1, b"S": 0, b"T": 1, b"U": 1, b"V": 1, b"W": 8,
-             b"e": 1, b"i": 0, b"m": 0, b"p": 3, b"r": 1, b"u": 1, b"v": 0, b"{": 1, b"c": 2, b"%": 1,
-             b"<": 0}
-_GS_ARGS = {b"$": 2, b"B": 1, b"H": 1, b"I": 1, b"L": 2, b"P": 2, b"W": 2, b"\\": 2, b"^": 3, b"a": 1,
-            b"b": 1, b"f": 1, b"h": 1, b"r": 1, b"w": 1, b"x": 1, b"/": 1, b"E": 1, b":": 0, b"T": 1,
-            b"g": 2, b"j": 1}
+_ESC_ARGS = {
+    b"!": 1,
+    b"-": 1,
+    b"2": 0,
+    b"3": 1,
+    b" ": 1,
+    b"$": 2,
+    b"\\": 2,
+    b"=": 1,
+    b"?": 1,
+    b"G": 1,
+    b"J": 1,
+    b"K": 1,
+    b"L": 0,
+    b"M": 1,
+    b"R": 1,
+    b"S": 0,
+    b"T": 1,
+    b"U": 1,
+    b"V": 1,
+    b"W": 8,
+    b"e": 1,
+    b"i": 0,
+    b"m": 0,
+    b"p": 3,
+    b"r": 1,
+    b"u": 1,
+    b"v": 0,
+    b"{": 1,
+    b"c": 2,
+    b"%": 1,
+    b"<": 0,
+}
+_GS_ARGS = {
+    b"$": 2,
+    b"B": 1,
+    b"H": 1,
+    b"I": 1,
+    b"L": 2,
+    b"P": 2,
+    b"W": 2,
+    b"\\": 2,
+    b"^": 3,
+    b"a": 1,
+    b"b": 1,
+    b"f": 1,
+    b"h": 1,
+    b"r": 1,
+    b"w": 1,
+    b"x": 1,
+    b"/": 1,
+    b"E": 1,
+    b":": 0,
+    b"T": 1,
+    b"g": 2,
+    b"j": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +175,7 @@ class _Decoder:
         if self.i + n > len(self.data):
             self.i = len(self.data)
             return None
-        chunk = self.data[self.i:self.i + n]
+        chunk = self.data[self.i : self.i + n]
         self.i += n
         return chunk
 
@@ -249,8 +308,10 @@ class _Decoder:
         inverted = bytes(b ^ 0xFF for b in body)  # ESC/POS: 1 = black; PIL "1": 1 = white
         image = Image.frombytes("1", (width_bytes * 8, rows), inverted)
         if mode & 0x03:  # m = 1: double width, 2: double height, 3: both (also '1'..'3')
-            image = image.resize((image.width * (2 if mode & 1 else 1), rows * (2 if mode & 2 else 1)),
-                                 Image.Resampling.NEAREST)
+            image = image.resize(
+                (image.width * (2 if mode & 1 else 1), rows * (2 if mode & 2 else 1)),
+                Image.Resampling.NEAREST,
+            )
             rows = image.height
         last = self.current.blocks[-1] if self.current.blocks else None
         if isinstance(last, DecodedImage) and last.image.width == image.width and last.align == self.align:
@@ -282,7 +343,7 @@ class _Decoder:
         if m <= 6:
             end = self.data.find(b"\x00", self.i)
             end = len(self.data) if end < 0 else end
-            data, self.i = self.data[self.i:end], min(len(self.data), end + 1)
+            data, self.i = self.data[self.i : end], min(len(self.data), end + 1)
         else:
             size = self.take(1)
             data = (self.take(size[0]) or b"") if size is not None else b""

@@ -31,8 +31,16 @@ _STATUS_QUERY = re.compile(rb"(?:\x10\x04[\x01-\x04])+")
 
 
 class VirtualTransport(Transport):
-    def __init__(self, directory: str | os.PathLike[str], *, profile: PrinterProfile, paper: str = "ok",
-                 offline: bool = False, delay: float = 0.0, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        profile: PrinterProfile,
+        paper: str = "ok",
+        offline: bool = False,
+        delay: float = 0.0,
+        timeout: float = 5.0,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.directory = Path(directory)
         self.profile = profile
@@ -55,7 +63,9 @@ class VirtualTransport(Transport):
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except PermissionError as exc:
-            raise PrinterPermissionDenied(f"{self.directory}: folder tidak bisa ditulis / not writable") from exc
+            raise PrinterPermissionDenied(
+                f"{self.directory}: folder tidak bisa ditulis / not writable"
+            ) from exc
         except OSError as exc:
             raise PrinterNotFound(f"{self.directory}: {exc}") from exc
         self._open = True
@@ -66,8 +76,9 @@ class VirtualTransport(Transport):
         if _STATUS_QUERY.fullmatch(data):
             if self.paper != PAPER_UNKNOWN:
                 # Like Epson printers, an empty roll also takes the printer offline.
-                online, paper_byte = reply_bytes(online=not self.offline and self.paper != PAPER_OUT,
-                                                 paper=self.paper)
+                online, paper_byte = reply_bytes(
+                    online=not self.offline and self.paper != PAPER_OUT, paper=self.paper
+                )
                 for i in range(2, len(data), 3):
                     self._replies.append(online if data[i] in (1, 2) else paper_byte)
             return
@@ -102,7 +113,9 @@ class VirtualTransport(Transport):
 
     def _save(self, receipt: DecodedReceipt) -> Path:
         with self._lock:
-            number = 1 + max((int(p.stem) for p in self.directory.glob("*.txt") if p.stem.isdigit()), default=0)
+            number = 1 + max(
+                (int(p.stem) for p in self.directory.glob("*.txt") if p.stem.isdigit()), default=0
+            )
             while True:
                 txt = self.directory / f"{number}.txt"
                 try:

@@ -44,7 +44,9 @@ def render_text(receipt: DecodedReceipt, columns: int) -> str:
                 out.append(part)
         elif isinstance(block, DecodedQr):
             out.append("[QR]".center(columns).rstrip())
-            out.extend(part.center(columns).rstrip() for part in textwrap.wrap(block.payload, columns) or [""])
+            out.extend(
+                part.center(columns).rstrip() for part in textwrap.wrap(block.payload, columns) or [""]
+            )
         elif isinstance(block, DecodedImage):
             out.append(f"[gambar / image {block.image.width}x{block.image.height}]".center(columns).rstrip())
         elif isinstance(block, DecodedBarcode):

@@ -27,9 +27,9 @@ class _Replies:
     def answer(self, chunk: bytes) -> bytes:
         out = b""
         for i in range(len(chunk) - 2):
-            if chunk[i:i + 3] == STATUS_QUERY_PRINTER and self.printer is not None:
+            if chunk[i : i + 3] == STATUS_QUERY_PRINTER and self.printer is not None:
                 out += self.printer
-            elif chunk[i:i + 3] == STATUS_QUERY_PAPER and self.paper is not None:
+            elif chunk[i : i + 3] == STATUS_QUERY_PAPER and self.paper is not None:
                 out += self.paper
         return out
 

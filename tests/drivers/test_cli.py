@@ -22,9 +22,15 @@ NIK = "3317094503900001"
 
 
 def run(*args: str, stdin: str = "", timeout: float = 20) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "drivers", *args], input=stdin, capture_output=True, text=True,
-                          check=False,
-                          timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "drivers", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def test_print_test_over_tcp_prints_the_queue_ticket():
@@ -78,9 +84,21 @@ def test_scan_from_a_serial_pty_prints_one_json_line_per_scan():
     master, slave = os.openpty()
     tty.setraw(slave)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "drivers", "scan", "--scanner",
-         f"serial://{os.ttyname(slave)}?baudrate=9600&terminator=crlf", "--count", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "drivers",
+            "scan",
+            "--scanner",
+            f"serial://{os.ttyname(slave)}?baudrate=9600&terminator=crlf",
+            "--count",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         time.sleep(0.8)  # let it start and open the port (earlier bytes would wait in the pty anyway)
         os.write(master, f"{NIK}\r\n0012345678\r\n".encode() + b'{"no_kk": "3317090101200003"}\r\n')
@@ -92,9 +110,19 @@ def test_scan_from_a_serial_pty_prints_one_json_line_per_scan():
     assert proc.returncode == 0, err
     lines = [json.loads(line) for line in out.splitlines()]
     assert [(x["kind"], x["valid"]) for x in lines] == [("nik", True), ("rfid", True), ("kk", True)]
-    assert lines[0] == {"raw": NIK, "kind": "nik", "valid": True, "reason": None,
-                        "nik": {"birth_date": "1990-03-05", "sex": "P", "province": "33", "regency": "3317",
-                                "district": "331709"}}
+    assert lines[0] == {
+        "raw": NIK,
+        "kind": "nik",
+        "valid": True,
+        "reason": None,
+        "nik": {
+            "birth_date": "1990-03-05",
+            "sex": "P",
+            "province": "33",
+            "regency": "3317",
+            "district": "331709",
+        },
+    }
 
 
 def test_scan_keyboard_reads_standard_input():

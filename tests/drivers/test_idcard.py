@@ -107,8 +107,13 @@ def test_classify_nik_json_is_the_contract():
         "kind": "nik",
         "valid": True,
         "reason": None,
-        "nik": {"birth_date": "1990-03-05", "sex": "P", "province": "33", "regency": "3317",
-                "district": "331709"},
+        "nik": {
+            "birth_date": "1990-03-05",
+            "sex": "P",
+            "province": "33",
+            "regency": "3317",
+            "district": "331709",
+        },
     }
     json.dumps(result.to_json())
 
@@ -187,8 +192,12 @@ province_regency_district = st.tuples(
 birth_dates = st.dates(min_value=TODAY - timedelta(days=365 * 99), max_value=TODAY)
 
 
-@given(prd=province_regency_district, born=birth_dates, sex=st.sampled_from(["L", "P"]),
-       serial=st.integers(1, 9999))
+@given(
+    prd=province_regency_district,
+    born=birth_dates,
+    sex=st.sampled_from(["L", "P"]),
+    serial=st.integers(1, 9999),
+)
 @settings(max_examples=300, deadline=None)
 def test_every_valid_generated_nik_parses_back_to_its_parts(prd, born, sex, serial):
     nik = make_nik(prd, born, sex, serial)
@@ -201,8 +210,11 @@ def test_every_valid_generated_nik_parses_back_to_its_parts(prd, born, sex, seri
     assert mask_nik(nik) == nik[:4] + "*" * 10 + nik[-2:]
 
 
-@given(st.text(max_size=300) | st.from_regex(r"[0-9]{10,20}", fullmatch=True)
-       | st.binary(max_size=100).map(lambda b: b.decode("latin-1")))
+@given(
+    st.text(max_size=300)
+    | st.from_regex(r"[0-9]{10,20}", fullmatch=True)
+    | st.binary(max_size=100).map(lambda b: b.decode("latin-1"))
+)
 @settings(max_examples=500, deadline=None)
 def test_no_string_makes_the_classifier_raise(raw):
     result = classify_scan(raw, today=TODAY)

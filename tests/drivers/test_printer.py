@@ -58,16 +58,22 @@ def test_serial_58mm_raster_qr_at_9600_baud():
         assert_queue_ticket(far_end.wait_quiet(), native_qr=False)
 
 
-@pytest.mark.parametrize(("printer_byte", "paper_byte", "expected"), [
-    (OK, OK, {"online": True, "paper": "ok"}),
-    (OK, NEAR_END, {"online": True, "paper": "low"}),
-    (OFFLINE, PAPER_OUT_BYTE, {"online": False, "paper": "out"}),
-    (None, None, {"online": True, "paper": "unknown"}),  # no reply
-    (b"\xff", b"\x00", {"online": True, "paper": "unknown"}),  # garbage
-    (OK, b"\x80", {"online": True, "paper": "unknown"}),  # a paper byte with the wrong fixed bits
-])
+@pytest.mark.parametrize(
+    ("printer_byte", "paper_byte", "expected"),
+    [
+        (OK, OK, {"online": True, "paper": "ok"}),
+        (OK, NEAR_END, {"online": True, "paper": "low"}),
+        (OFFLINE, PAPER_OUT_BYTE, {"online": False, "paper": "out"}),
+        (None, None, {"online": True, "paper": "unknown"}),  # no reply
+        (b"\xff", b"\x00", {"online": True, "paper": "unknown"}),  # garbage
+        (OK, b"\x80", {"online": True, "paper": "unknown"}),  # a paper byte with the wrong fixed bits
+    ],
+)
 def test_serial_status_from_scripted_replies(printer_byte, paper_byte, expected):
-    with PtyPrinter(printer=printer_byte, paper=paper_byte) as far_end, open_printer(far_end.url()) as printer:
+    with (
+        PtyPrinter(printer=printer_byte, paper=paper_byte) as far_end,
+        open_printer(far_end.url()) as printer,
+    ):
         assert printer.status().to_json() == expected
 
 
@@ -97,15 +103,21 @@ def test_tcp_print_decodes_to_the_queue_ticket():
         assert not printer.transport.is_open  # one connection per job
 
 
-@pytest.mark.parametrize(("printer_byte", "paper_byte", "expected"), [
-    (OK, OK, {"online": True, "paper": "ok"}),
-    (OK, NEAR_END, {"online": True, "paper": "low"}),
-    (OK, PAPER_OUT_BYTE, {"online": True, "paper": "out"}),
-    (None, None, {"online": True, "paper": "unknown"}),
-    (b"garbage", b"", {"online": True, "paper": "unknown"}),
-])
+@pytest.mark.parametrize(
+    ("printer_byte", "paper_byte", "expected"),
+    [
+        (OK, OK, {"online": True, "paper": "ok"}),
+        (OK, NEAR_END, {"online": True, "paper": "low"}),
+        (OK, PAPER_OUT_BYTE, {"online": True, "paper": "out"}),
+        (None, None, {"online": True, "paper": "unknown"}),
+        (b"garbage", b"", {"online": True, "paper": "unknown"}),
+    ],
+)
 def test_tcp_status_from_scripted_replies(printer_byte, paper_byte, expected):
-    with TcpPrinter(printer=printer_byte, paper=paper_byte) as listener, open_printer(listener.url) as printer:
+    with (
+        TcpPrinter(printer=printer_byte, paper=paper_byte) as listener,
+        open_printer(listener.url) as printer,
+    ):
         assert printer.status().to_json() == expected
 
 
@@ -165,12 +177,22 @@ class _FakeUsbError(Exception):
 @pytest.fixture
 def fake_usb(monkeypatch):
     """pyusb with no bus behind it: tests script what ``find`` and the endpoints do."""
-    core = types.SimpleNamespace(USBError=_FakeUsbError, USBTimeoutError=type("T", (_FakeUsbError,), {}),
-                                 NoBackendError=type("N", (Exception,), {}), find=lambda **kw: None)
-    util = types.SimpleNamespace(ENDPOINT_OUT=0, ENDPOINT_IN=0x80, ENDPOINT_TYPE_BULK=2,
-                                 endpoint_direction=lambda a: a & 0x80, endpoint_type=lambda a: a & 3,
-                                 claim_interface=lambda d, n: None, release_interface=lambda d, n: None,
-                                 dispose_resources=lambda d: None)
+    core = types.SimpleNamespace(
+        USBError=_FakeUsbError,
+        USBTimeoutError=type("T", (_FakeUsbError,), {}),
+        NoBackendError=type("N", (Exception,), {}),
+        find=lambda **kw: None,
+    )
+    util = types.SimpleNamespace(
+        ENDPOINT_OUT=0,
+        ENDPOINT_IN=0x80,
+        ENDPOINT_TYPE_BULK=2,
+        endpoint_direction=lambda a: a & 0x80,
+        endpoint_type=lambda a: a & 3,
+        claim_interface=lambda d, n: None,
+        release_interface=lambda d, n: None,
+        dispose_resources=lambda d: None,
+    )
 
     def find_descriptor(intf, custom_match):
         return next((e for e in intf.endpoints if custom_match(e)), None)
@@ -236,11 +258,14 @@ def test_usb_print_detaches_usblp_and_bounds_the_transfer(fake_usb):
     assert_queue_ticket(bytes(out.written), native_qr=False)
 
 
-@pytest.mark.parametrize(("error", "expected"), [
-    (_FakeUsbError("Access denied", errno.EACCES), PrinterPermissionDenied),
-    (_FakeUsbError("Operation timed out", errno.ETIMEDOUT), PrinterTimeout),
-    (_FakeUsbError("No such device", errno.ENODEV), PrinterOffline),
-])
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_FakeUsbError("Access denied", errno.EACCES), PrinterPermissionDenied),
+        (_FakeUsbError("Operation timed out", errno.ETIMEDOUT), PrinterTimeout),
+        (_FakeUsbError("No such device", errno.ENODEV), PrinterOffline),
+    ],
+)
 def test_usb_errors_have_their_own_type(fake_usb, error, expected):
     device = _Device(_Endpoint(0x01, write_error=error))
     fake_usb.core.find = lambda **kw: device
@@ -260,8 +285,15 @@ def test_urls_and_profiles():
     assert open_printer("serial:///dev/ttyUSB0?baudrate=19200&profile=TM-T88V").profile.columns == 42
     assert open_printer("file:///dev/usb/lp0").profile.width_mm == 58
     assert open_printer("file:///dev/usb/lp0", profile="80mm").profile.width_mm == 80
-    for bad in ("lpt://x", "no-scheme", "tcp://", "usb://zz:1", "virtual://x?width=70",
-                "serial:///dev/ttyS0?profile=NoSuchPrinter", "serial:///dev/ttyS0?baudrate=fast"):
+    for bad in (
+        "lpt://x",
+        "no-scheme",
+        "tcp://",
+        "usb://zz:1",
+        "virtual://x?width=70",
+        "serial:///dev/ttyS0?profile=NoSuchPrinter",
+        "serial:///dev/ttyS0?baudrate=fast",
+    ):
         with pytest.raises(PrinterUrlError):
             open_printer(bad)
 

@@ -19,9 +19,16 @@ PROFILES = ["58mm", "80mm", "POS-5890", "TM-T20II", "TM-T88V"]
 
 
 def ticket(**overrides):
-    values = {"village_name": "Mojowarno", "service_code": "A", "service_name": "Administrasi Kependudukan",
-                  "number": "A-012", "issued_at": datetime(2026, 3, 5, 8, 15, tzinfo=WIB), "ahead": 3,
-                  "estimated_wait_minutes": 15, "track_url": TRACK}
+    values = {
+        "village_name": "Mojowarno",
+        "service_code": "A",
+        "service_name": "Administrasi Kependudukan",
+        "number": "A-012",
+        "issued_at": datetime(2026, 3, 5, 8, 15, tzinfo=WIB),
+        "ahead": 3,
+        "estimated_wait_minutes": 15,
+        "track_url": TRACK,
+    }
     values.update(overrides)
     return rc.queue_ticket_receipt(**values)
 
@@ -66,45 +73,65 @@ def test_queue_ticket_decodes_with_big_number_and_tracking_qr(name):
 
 @pytest.mark.parametrize("name", ["80mm", "TM-T20II", "TM-T88V"])
 def test_native_queue_ticket_is_at_most_1_kib(name):
-    data = render_escpos(ticket(priority=True, service_name="Surat Keterangan dan Pengantar"), get_profile(name))
+    data = render_escpos(
+        ticket(priority=True, service_name="Surat Keterangan dan Pengantar"), get_profile(name)
+    )
     assert len(data) <= 1024
     # at 9600 baud (10 bits a byte) that is about a second on the wire
     assert len(data) * 10 / 9600 < 1.1
 
 
 def test_priority_ticket_says_so_and_the_wait_reads_naturally():
-    receipt = decode_one(render_escpos(ticket(priority=True, ahead=0, estimated_wait_minutes=0),
-                                       get_profile("80mm")))
+    receipt = decode_one(
+        render_escpos(ticket(priority=True, ahead=0, estimated_wait_minutes=0), get_profile("80mm"))
+    )
     assert receipt.find_line("PRIORITAS").bold
     assert "tidak ada" in receipt.text and "segera" in receipt.text
 
 
 def test_ticket_carries_no_personal_data_and_wita_time():
-    receipt = decode_one(render_escpos(ticket(issued_at=datetime(2026, 3, 6, 9, 5, tzinfo=WITA)),
-                                       get_profile("58mm")))
+    receipt = decode_one(
+        render_escpos(ticket(issued_at=datetime(2026, 3, 6, 9, 5, tzinfo=WITA)), get_profile("58mm"))
+    )
     assert "Jumat, 6 Maret 2026\nPukul 09:05 WITA" in receipt.text
     assert "tidak memuat data pribadi" in " ".join(receipt.text.split())
 
 
 def test_letter_receipt():
     receipt_data = rc.letter_receipt(
-        village_name="Desa Mojowarno", reference="SRT-2026-0042", letter_type_name="Surat Keterangan Domisili",
-        status_label="Sedang diperiksa", requirements=["Surat Pengantar RT/RW", "Fotokopi KK"],
-        track_url="http://127.0.0.1:8080/s/abc", created_at=datetime(2026, 3, 5, 8, 15, tzinfo=WIB),
-        name_masked="B**i S*****o")
+        village_name="Desa Mojowarno",
+        reference="SRT-2026-0042",
+        letter_type_name="Surat Keterangan Domisili",
+        status_label="Sedang diperiksa",
+        requirements=["Surat Pengantar RT/RW", "Fotokopi KK"],
+        track_url="http://127.0.0.1:8080/s/abc",
+        created_at=datetime(2026, 3, 5, 8, 15, tzinfo=WIB),
+        name_masked="B**i S*****o",
+    )
     receipt = decode_one(render_escpos(receipt_data, get_profile("80mm")))
     text = receipt.text
     assert "DESA MOJOWARNO" in text and "DESA DESA" not in text
     assert receipt.find_line("SRT-2026-0042").width_mult == 2
-    for expected in ("Surat Keterangan Domisili", "Sedang diperiksa", "- Surat Pengantar RT/RW", "- Fotokopi KK",
-                     "B**i S*****o", "05/03/2026 08:15 WIB"):
+    for expected in (
+        "Surat Keterangan Domisili",
+        "Sedang diperiksa",
+        "- Surat Pengantar RT/RW",
+        "- Fotokopi KK",
+        "B**i S*****o",
+        "05/03/2026 08:15 WIB",
+    ):
         assert expected in text
     assert receipt.qr_payloads == ["http://127.0.0.1:8080/s/abc"]
 
 
 def test_pin_slip_shows_pin_large_and_identity_masked():
-    slip = rc.pin_slip(village_name="Mojowarno", name_masked="S**i A****h", nik_masked="3317**********01",
-                       pin="482915", issued_at=datetime(2026, 3, 5, 8, 15, tzinfo=WIB))
+    slip = rc.pin_slip(
+        village_name="Mojowarno",
+        name_masked="S**i A****h",
+        nik_masked="3317**********01",
+        pin="482915",
+        issued_at=datetime(2026, 3, 5, 8, 15, tzinfo=WIB),
+    )
     receipt = decode_one(render_escpos(slip, get_profile("58mm")))
     assert receipt.find_line("482915").height_mult == 3
     assert "3317**********01" in receipt.text and "S**i A****h" in receipt.text
@@ -124,8 +151,13 @@ def test_test_page_shows_the_profile_and_a_barcode_and_qr(name):
     assert qrs == [f"https://anjungan-desa.id/uji?p={name}"]
 
 
-@pytest.mark.parametrize(("name", "expected"), [("80mm", 'André Müller - "café" Ø'),   # CP858
-                                               ("58mm", 'André Müller - "café" ?')])  # CP437 has no Ø
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("80mm", 'André Müller - "café" Ø'),  # CP858
+        ("58mm", 'André Müller - "café" ?'),
+    ],
+)  # CP437 has no Ø
 def test_accented_names_survive_the_code_page_and_odd_characters_degrade(name, expected):
     receipt = Receipt("t", [Text("André Müller — “café” Ø"), Text("Nguyễn ☃ 中")])
     decoded = decode_one(render_escpos(receipt, get_profile(name)))

@@ -1,4 +1,4 @@
-"""Scanners: the key-event decoder, serial scanners over a pty, evdev device handling, the keyboard scanner."""
+"""Scanners: the key-event decoder, serial scanners over a pty, evdev device handling, keyboard scanner."""
 
 from __future__ import annotations
 
@@ -34,19 +34,36 @@ def decode_all(events) -> list[str]:
 def test_hand_built_events_with_shift_and_noise():
     events = [
         InputEvent(0, 0, ecodes.EV_MSC, ecodes.MSC_SCAN, 0x700E1),  # what real keyboards send first
-        key(ecodes.KEY_LEFTSHIFT, 1), key(ecodes.KEY_A, 1), key(ecodes.KEY_A, 0), key(ecodes.KEY_LEFTSHIFT, 0),
-        key(ecodes.KEY_1, 1), key(ecodes.KEY_1, 2), key(ecodes.KEY_1, 2),  # auto-repeat: ignored
+        key(ecodes.KEY_LEFTSHIFT, 1),
+        key(ecodes.KEY_A, 1),
+        key(ecodes.KEY_A, 0),
+        key(ecodes.KEY_LEFTSHIFT, 0),
+        key(ecodes.KEY_1, 1),
+        key(ecodes.KEY_1, 2),
+        key(ecodes.KEY_1, 2),  # auto-repeat: ignored
         key(ecodes.KEY_1, 0),
-        key(ecodes.KEY_F5, 1), key(ecodes.KEY_F5, 0),  # a key with no character
+        key(ecodes.KEY_F5, 1),
+        key(ecodes.KEY_F5, 0),  # a key with no character
         InputEvent(0, 0, ecodes.EV_SYN, ecodes.SYN_REPORT, 0),
-        key(ecodes.KEY_RIGHTSHIFT, 1), key(ecodes.KEY_SLASH, 1), key(ecodes.KEY_RIGHTSHIFT, 0),
-        key(ecodes.KEY_ENTER, 1), key(ecodes.KEY_ENTER, 0),
+        key(ecodes.KEY_RIGHTSHIFT, 1),
+        key(ecodes.KEY_SLASH, 1),
+        key(ecodes.KEY_RIGHTSHIFT, 0),
+        key(ecodes.KEY_ENTER, 1),
+        key(ecodes.KEY_ENTER, 0),
     ]
     assert decode_all(events) == ["A1?"]
 
 
-@pytest.mark.parametrize("text", [NIK, "04A1B2C3", 'https://x.id/v?nik=3317&n="Siti"', '{"nik": "1"}',
-                                  "~!@#$%^&*()_+{}|:<>?`-=[]\\;',./ Zz"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        NIK,
+        "04A1B2C3",
+        'https://x.id/v?nik=3317&n="Siti"',
+        '{"nik": "1"}',
+        "~!@#$%^&*()_+{}|:<>?`-=[]\\;',./ Zz",
+    ],
+)
 @pytest.mark.parametrize("terminator", ["enter", "kpenter", "tab"])
 def test_strings_round_trip_through_key_events(text, terminator):
     assert decode_all(text_to_events(text, terminator=terminator)) == [text]
@@ -66,15 +83,30 @@ def test_no_terminator_means_no_scan_yet_and_empty_enter_is_nothing():
 
 
 def test_caps_lock_and_backspace():
-    events = [key(ecodes.KEY_CAPSLOCK, 1), key(ecodes.KEY_CAPSLOCK, 0), key(ecodes.KEY_B, 1),
-              key(ecodes.KEY_LEFTSHIFT, 1), key(ecodes.KEY_C, 1), key(ecodes.KEY_LEFTSHIFT, 0),
-              key(ecodes.KEY_X, 1), key(ecodes.KEY_BACKSPACE, 1), key(ecodes.KEY_ENTER, 1)]
+    events = [
+        key(ecodes.KEY_CAPSLOCK, 1),
+        key(ecodes.KEY_CAPSLOCK, 0),
+        key(ecodes.KEY_B, 1),
+        key(ecodes.KEY_LEFTSHIFT, 1),
+        key(ecodes.KEY_C, 1),
+        key(ecodes.KEY_LEFTSHIFT, 0),
+        key(ecodes.KEY_X, 1),
+        key(ecodes.KEY_BACKSPACE, 1),
+        key(ecodes.KEY_ENTER, 1),
+    ]
     assert decode_all(events) == ["Bc"]
 
 
 def test_shift_release_is_tracked_per_key():
-    events = [key(ecodes.KEY_LEFTSHIFT, 1), key(ecodes.KEY_RIGHTSHIFT, 1), key(ecodes.KEY_LEFTSHIFT, 0),
-              key(ecodes.KEY_A, 1), key(ecodes.KEY_RIGHTSHIFT, 0), key(ecodes.KEY_A, 1), key(ecodes.KEY_TAB, 1)]
+    events = [
+        key(ecodes.KEY_LEFTSHIFT, 1),
+        key(ecodes.KEY_RIGHTSHIFT, 1),
+        key(ecodes.KEY_LEFTSHIFT, 0),
+        key(ecodes.KEY_A, 1),
+        key(ecodes.KEY_RIGHTSHIFT, 0),
+        key(ecodes.KEY_A, 1),
+        key(ecodes.KEY_TAB, 1),
+    ]
     assert decode_all(events) == ["Aa"]
 
 
@@ -85,7 +117,7 @@ def test_a_stuck_device_cannot_grow_the_buffer_forever():
     assert len(decoder.pending) == 4096
 
 
-# --- keyboard scanner ----------------------------------------------------------------------------------------
+# --- keyboard scanner ------------------------------------------------------------
 
 
 def test_keyboard_scanner_delivers_lines_from_its_own_thread():
@@ -149,8 +181,9 @@ def wait_until(condition, timeout: float = 5.0) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("terminator", "suffix"), [("cr", b"\r"), ("lf", b"\n"), ("crlf", b"\r\n"),
-                                                    ("auto", b"\r\n")])
+@pytest.mark.parametrize(
+    ("terminator", "suffix"), [("cr", b"\r"), ("lf", b"\n"), ("crlf", b"\r\n"), ("auto", b"\r\n")]
+)
 def test_serial_scanner_with_each_terminator(tmp_path, terminator, suffix):
     line = PtyLine(tmp_path / "ttyACM0")
     got: queue.Queue[str] = queue.Queue()
@@ -215,11 +248,20 @@ def test_serial_scanner_that_never_appears_is_not_connected_and_stops_quickly(tm
 
 
 class FakeInputDevice:
-    def __init__(self, name: str = "Honeywell Barcode Scanner", vendor: int = 0x0C2E, product: int = 0x0B61,
-                 path: str = "/dev/input/event7", keys: bool = True, mouse: bool = False) -> None:
+    def __init__(
+        self,
+        name: str = "Honeywell Barcode Scanner",
+        vendor: int = 0x0C2E,
+        product: int = 0x0B61,
+        path: str = "/dev/input/event7",
+        keys: bool = True,
+        mouse: bool = False,
+    ) -> None:
         self.name, self.path = name, path
         self.info = SimpleNamespace(vendor=vendor, product=product)
-        self._caps = {ecodes.EV_KEY: [ecodes.KEY_ENTER, ecodes.KEY_1, ecodes.KEY_0] if keys else [ecodes.BTN_LEFT]}
+        self._caps = {
+            ecodes.EV_KEY: [ecodes.KEY_ENTER, ecodes.KEY_1, ecodes.KEY_0] if keys else [ecodes.BTN_LEFT]
+        }
         if mouse:
             self._caps[ecodes.EV_REL] = [ecodes.REL_X]
         self._read_fd, self._write_fd = os.pipe()
@@ -259,8 +301,12 @@ class FakeInputDevice:
 def test_find_device_prefers_scanners_and_skips_mice_and_plain_keyboards():
     keyboard = FakeInputDevice("Dell USB Keyboard", vendor=0x413C, path="/dev/input/event2")
     mouse = FakeInputDevice("Barcode mouse", mouse=True, path="/dev/input/event3")
-    rfid = FakeInputDevice("Sycreader RFID Technology Co., Ltd SYC ID&IC USB Reader", vendor=0xFFFF,
-                           product=0x0035, path="/dev/input/event5")
+    rfid = FakeInputDevice(
+        "Sycreader RFID Technology Co., Ltd SYC ID&IC USB Reader",
+        vendor=0xFFFF,
+        product=0x0035,
+        path="/dev/input/event5",
+    )
     assert find_device("auto", [keyboard, mouse, rfid]) is rfid
     assert find_device("auto", [keyboard, mouse]) is None
     assert find_device("ffff:0035", [keyboard, rfid]) is rfid

@@ -41,13 +41,16 @@ def test_58mm_roll_and_numbering_continues_across_printers(tmp_path):
     assert [r.text for r in zxingcpp.read_barcodes(png)] == [SAMPLE_TRACK_URL]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", {"online": True, "paper": "ok"}),
-    ("?paper=low", {"online": True, "paper": "low"}),
-    ("?paper=out", {"online": False, "paper": "out"}),
-    ("?paper=unknown", {"online": True, "paper": "unknown"}),
-    ("?offline=1", {"online": False, "paper": "ok"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"online": True, "paper": "ok"}),
+        ("?paper=low", {"online": True, "paper": "low"}),
+        ("?paper=out", {"online": False, "paper": "out"}),
+        ("?paper=unknown", {"online": True, "paper": "unknown"}),
+        ("?offline=1", {"online": False, "paper": "ok"}),
+    ],
+)
 def test_scripted_status(tmp_path, query, expected):
     with open_printer(f"virtual://{tmp_path}{query}") as printer:
         assert printer.status().to_json() == expected
@@ -79,9 +82,11 @@ def test_slow_printer_and_timeout(tmp_path):
 
 
 def test_decoder_reads_styles_feeds_cuts_and_raster():
-    data = (b"\x1b@\x1ba\x01\x1bE\x01Title\n\x1bE\x00\x1ba\x00\x1b!\x30wide tall\n\x1b!\x00plain\x1bd\x02"
-            b"\x1dv0\x00\x01\x00\x02\x00\xff\x00"  # 8x2 raster: first row black
-            b"\x1dV\x00after cut\n")
+    data = (
+        b"\x1b@\x1ba\x01\x1bE\x01Title\n\x1bE\x00\x1ba\x00\x1b!\x30wide tall\n\x1b!\x00plain\x1bd\x02"
+        b"\x1dv0\x00\x01\x00\x02\x00\xff\x00"  # 8x2 raster: first row black
+        b"\x1dV\x00after cut\n"
+    )
     first, second = decode_escpos(data)
     assert first.cut and not second.cut
     title, wide, plain = first.lines[:3]
