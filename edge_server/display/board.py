@@ -1,7 +1,7 @@
 """What the board shows, read from the database: calls as events, the current call per counter, announcements."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from peewee import fn
 
@@ -59,7 +59,7 @@ def resume_point(asked: int | None, newest: int) -> int:
 def day_start_utc(clock: Clock) -> datetime:
     """The village's local midnight today, as the naive UTC the database stores."""
     local_midnight = datetime.combine(clock.business_date(), time(0), tzinfo=clock.zone)
-    return local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
+    return local_midnight.astimezone(UTC).replace(tzinfo=None)
 
 
 def announcements_now(clock: Clock) -> list[dict]:

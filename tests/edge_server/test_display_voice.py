@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import stat
 import threading
@@ -160,7 +161,7 @@ def test_chime_is_two_tones_without_clipping(rate):
     assert max(abs(s) for s in samples) < 32767
     # Two tones: the first half rings higher (more zero crossings per second) than the second.
     def crossings(part):
-        return sum(1 for a, b in zip(part, part[1:]) if (a < 0) != (b < 0)) / (len(part) / rate)
+        return sum(1 for a, b in itertools.pairwise(part) if (a < 0) != (b < 0)) / (len(part) / rate)
     cut = int(rate * 0.32)
     high, low = crossings(samples[:cut]), crossings(samples[cut:])
     assert high > low * 1.2
