@@ -1,0 +1,159 @@
+"""`python -m provisioning edge`: turn this machine (or a root folder) into a village edge server.
+
+Steps, each skipped when already right: the service user, the data folder, /etc/anjungan/edge.toml, the database
+with its first admin (password printed once), the systemd unit, enabled and started.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from provisioning.target import ProvisioningError, Target
+from provisioning.tomlfile import read_table, render
+from provisioning.units import install_unit, require_root
+
+EDGE_USER = "anjungan-edge"
+DATA_DIR = "/var/lib/anjungan/edge"
+CONFIG = "/etc/anjungan/edge.toml"
+UNIT = "anjungan-edge.service"
+ADMIN = "admin"
+_VILLAGE_CODE = re.compile(r"(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})")
+HEADER = """Anjungan Desa edge server, written by `python -m provisioning edge`.
+Keys not listed here keep their defaults (see edge_server/config.py); keys you add are kept on re-runs.
+Readable by root and the anjungan-edge group only: it may hold the district secret."""
+
+
+@dataclass(frozen=True)
+class EdgeOptions:
+    village_code: str
+    village_name: str
+    district_url: str | None = None
+    district_secret: str | None = None
+    port: int | None = None
+    timezone: str | None = None
+
+
+def normalise_village_code(code: str) -> str:
+    """``3317092016`` or ``33.17.09.2016`` -> ``33.17.09.2016``. :raises ProvisioningError: otherwise."""
+    match = _VILLAGE_CODE.fullmatch(code.strip())
+    if not match:
+        raise ProvisioningError(f"kode desa harus 10 angka seperti 33.17.09.2016 / village code must be 10 digits "
+                                f"like 33.17.09.2016, not {code!r}")
+    return ".".join(match.groups())
+
+
+def check_options(opts: EdgeOptions) -> EdgeOptions:
+    """Validate before anything is written. :raises ProvisioningError: naming the flag."""
+    if not opts.village_name.strip():
+        raise ProvisioningError("--village-name: nama desa wajib diisi / the village name is required")
+    if bool(opts.district_url) != bool(opts.district_secret):
+        raise ProvisioningError("--district-url dan --district-secret harus diberikan bersama / "
+                                "--district-url and --district-secret go together")
+    if opts.district_url:
+        url = urlparse(opts.district_url)
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise ProvisioningError(f"--district-url: harus http(s)://HOST / must be http(s)://HOST, "
+                                    f"not {opts.district_url!r}")
+    if opts.port is not None and not 0 < opts.port < 65536:
+        raise ProvisioningError(f"--port: {opts.port} bukan port TCP / is not a TCP port")
+    return EdgeOptions(normalise_village_code(opts.village_code), opts.village_name.strip(), opts.district_url,
+                       opts.district_secret, opts.port, opts.timezone)
+
+
+def edge_config(existing: dict[str, object], opts: EdgeOptions) -> dict[str, object]:
+    """The edge.toml keys: ours set from the options, everything else a technician added kept as it is."""
+    values: dict[str, object] = {
+        "village_code": opts.village_code,
+        "village_name": opts.village_name,
+        "host": existing.get("host", "0.0.0.0"),
+        "port": opts.port or existing.get("port", 8080),
+        "timezone": opts.timezone or existing.get("timezone", "Asia/Jakarta"),
+        "data_dir": DATA_DIR,
+    }
+    if opts.district_url:
+        values.update(district_url=opts.district_url, district_secret=opts.district_secret)
+    for key, value in existing.items():
+        values.setdefault(key, value)
+    return values
+
+
+def has_admin(database: Path) -> bool:
+    """Whether the edge database already has an admin (read-only; an absent or empty database has none)."""
+    if not database.is_file():
+        return False
+    try:
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return False
+    try:
+        row = db.execute("SELECT COUNT(*) FROM staff_user WHERE role = 'admin' OR username = ?",
+                         (ADMIN,)).fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+    return bool(row and row[0])
+
+
+def _edge_command(target: Target, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m edge_server ...`` from this installation, on the target's config and data folder."""
+    env = dict(os.environ)
+    project = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH", "")) if p)
+    argv = [sys.executable, "-m", "edge_server", *args, "--config", str(target.path(CONFIG)),
+            "--data-dir", str(target.path(DATA_DIR))]
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def init_database(target: Target) -> None:
+    """Create the database (the edge server's own migrations) with the first admin, once.
+
+    The admin's password is printed once, here and nowhere else; a re-run never makes a second admin.
+    """
+    database = target.path(DATA_DIR) / "edge.sqlite3"
+    if has_admin(database):
+        target.say(f"  sudah benar / already right: database {DATA_DIR}/edge.sqlite3 dengan admin / with an admin")
+        target.unchanged += 1
+        return
+    if target.dry_run:
+        target.say(f"  akan dibuat / would create: database {DATA_DIR}/edge.sqlite3 and staff user {ADMIN}")
+        target.changed += 1
+        return
+    result = _edge_command(target, "users", "add", ADMIN, "--role", "admin")
+    if result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[-1]
+        raise ProvisioningError(f"database tidak bisa dibuat / could not create the database: {detail}")
+    password = result.stdout.rsplit(":", 1)[-1].strip()
+    target.changed += 1
+    target.say(f"  dibuat / created: database {DATA_DIR}/edge.sqlite3 and staff user {ADMIN}")
+    target.say("")
+    target.say("  ==== CATAT SEKARANG / WRITE THIS DOWN NOW ====")
+    target.say(f"  Pengguna / user: {ADMIN}")
+    target.say(f"  Kata sandi / password (hanya ditampilkan sekali / shown only once): {password}")
+    target.say("  Lupa? / Forgot it?  python -m edge_server users reset-password admin")
+    target.say("")
+
+
+def provision_edge(target: Target, opts: EdgeOptions) -> None:
+    """Everything `provisioning edge` does; safe to run again. :raises ProvisioningError: on a problem."""
+    opts = check_options(opts)
+    require_root(target)
+    existing = read_table(target.path(CONFIG), "edge")
+    target.say(f"Server edge untuk Desa {opts.village_name} ({opts.village_code}) / edge server for this village")
+    target.ensure_user(EDGE_USER, home=DATA_DIR)
+    target.ensure_dir("/etc/anjungan")
+    target.ensure_dir("/var/lib/anjungan")
+    target.ensure_dir(DATA_DIR, mode=0o750, owner=EDGE_USER, group=EDGE_USER)
+    config_changed = target.write_file(CONFIG, render(edge_config(existing, opts), HEADER), mode=0o640,
+                                       owner="root", group=EDGE_USER)
+    init_database(target)
+    target.run(["chown", "-R", f"{EDGE_USER}:{EDGE_USER}", DATA_DIR], needed=target.live)
+    install_unit(target, UNIT, restart=config_changed)
+    target.write_plan("edge")

@@ -1,0 +1,106 @@
+"""The few edge server calls provisioning and doctor make (CONTRACTS.md section 2). Tokens never reach a log."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from provisioning.target import ProvisioningError
+
+TIMEOUT = 10.0
+
+
+class EdgeUnreachable(ProvisioningError):
+    """No answer from the edge server (wrong address, server down, no network)."""
+
+
+@dataclass(frozen=True)
+class EdgeAnswer:
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def error_code(self) -> str:
+        error = self.body.get("error")
+        return str(error.get("code", "")) if isinstance(error, dict) else ""
+
+    @property
+    def error_message(self) -> str:
+        error = self.body.get("error")
+        return str(error.get("message", "")) if isinstance(error, dict) else ""
+
+
+def _call(method: str, edge_url: str, path: str, *, token: str = "", json: dict[str, Any] | None = None,
+          timeout: float = TIMEOUT) -> EdgeAnswer:
+    url = edge_url.rstrip("/") + "/api/v1" + path
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = requests.request(method, url, json=json, headers=headers, timeout=timeout)
+    except requests.RequestException as exc:
+        raise EdgeUnreachable(f"server edge tidak terjangkau / edge server not reachable at {edge_url}: "
+                              f"{type(exc).__name__}") from None
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    return EdgeAnswer(response.status_code, body if isinstance(body, dict) else {})
+
+
+def health(edge_url: str, timeout: float = TIMEOUT) -> dict[str, Any]:
+    """``GET /api/v1/health``. :raises EdgeUnreachable: when it does not answer 200."""
+    answer = _call("GET", edge_url, "/health", timeout=timeout)
+    if answer.status != 200:
+        raise EdgeUnreachable(f"server edge menjawab / edge server answered HTTP {answer.status} at {edge_url}")
+    return answer.body
+
+
+def wait_for_edge(edge_url: str, seconds: float, say: Any = print) -> None:
+    """Wait up to ``seconds`` for the edge server to answer (first boot: network and server still starting)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            health(edge_url)
+            return
+        except EdgeUnreachable:
+            if time.monotonic() >= deadline:
+                raise
+            say(f"  menunggu server edge / waiting for the edge server at {edge_url} ...")
+            time.sleep(min(10.0, max(0.5, deadline - time.monotonic())))
+
+
+def token_works(edge_url: str, token: str) -> bool:
+    """Whether the device token is accepted (``GET /api/v1/services``, which changes nothing).
+
+    :raises EdgeUnreachable: when the server cannot say (no answer, or an answer other than 200/401/403).
+    """
+    if not token:
+        return False
+    answer = _call("GET", edge_url, "/services", token=token)
+    if answer.status == 200:
+        return True
+    if answer.status in (401, 403):
+        return False
+    raise EdgeUnreachable(f"server edge menjawab / edge server answered HTTP {answer.status} "
+                          f"({answer.error_code or 'no error code'})")
+
+
+def pair(edge_url: str, code: str, name: str) -> str:
+    """Exchange a one-time pairing code for a device token.
+
+    :raises ProvisioningError: with the server's own words for a wrong or used code, or too many tries.
+    """
+    answer = _call("POST", edge_url, "/devices/pair", json={"code": code, "name": name})
+    token = answer.body.get("token")
+    if answer.status == 201 and isinstance(token, str) and token:
+        return token
+    reasons = {
+        401: "Kode pemasangan salah, sudah dipakai, atau kedaluwarsa. Buat kode baru di konsol staf "
+             "(Perangkat). / The pairing code is wrong, used or expired; make a new one in the staff console.",
+        429: "Terlalu banyak percobaan; tunggu 10 menit. / Too many tries; wait 10 minutes.",
+    }
+    reason = reasons.get(answer.status, f"HTTP {answer.status}")
+    server_words = f" (server: {answer.error_code}: {answer.error_message})" if answer.error_code else ""
+    raise ProvisioningError(f"pemasangan gagal / pairing failed: {reason}{server_words}")
