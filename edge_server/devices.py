@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from .db import write_transaction
 from .errors import ApiError
-from .models import Device, PairingCode
+from .models import Device, PairingCode, VillageProfile
 from .security import new_numeric_code, new_token, token_digest
 
 PRINTER_PAPER = ("ok", "low", "out", "unknown")
+# Heartbeats come every 30 s; a device silent this long counts as offline (device.status events).
+DEVICE_OFFLINE_SECONDS = 120
 
 
 def create_pairing_code(now: datetime, minutes: int, created_by: str = "", code: str | None = None,
@@ -70,9 +73,43 @@ def record_heartbeat(device: Device, body: dict, now: datetime) -> dict:
     version = body.get("version", "")
     if not isinstance(version, str):
         raise ApiError(400, "invalid_body", _("version harus berupa teks."))
-    Device.update(last_seen=now, version=version[:40], printer=json.dumps(clean_printer),
-                  scanner=json.dumps(clean_scanner)).where(Device.id == device.id).execute()
+    if _status_changed(device, clean_printer, clean_scanner, now):
+        from .sync.outbox import record_event
+
+        with write_transaction():
+            current = Device.get_by_id(device.id)
+            if _status_changed(current, clean_printer, clean_scanner, now):
+                record_event("device.status", village_business_date(now),
+                             device_status_data(current, clean_printer, clean_scanner, online=True), now)
+            _store_heartbeat(device.id, now, version, clean_printer, clean_scanner)
+    else:
+        _store_heartbeat(device.id, now, version, clean_printer, clean_scanner)
     return {"printer": clean_printer, "scanner": clean_scanner}
+
+
+def _store_heartbeat(device_id: int, now: datetime, version: str, printer: dict, scanner: dict) -> None:
+    Device.update(last_seen=now, version=version[:40], printer=json.dumps(printer),
+                  scanner=json.dumps(scanner)).where(Device.id == device_id).execute()
+
+
+def _status_changed(device: Device, printer: dict, scanner: dict, now: datetime) -> bool:
+    """A new printer/scanner state, or a device coming back after being silent (the district hears of it)."""
+    if device.last_seen is None or device.last_seen < now - timedelta(seconds=DEVICE_OFFLINE_SECONDS):
+        return True
+    return json.loads(device.printer or "{}") != printer or json.loads(device.scanner or "{}") != scanner
+
+
+def device_status_data(device: Device, printer: dict, scanner: dict, online: bool) -> dict:
+    """The `device.status` event body: no person's data, only the device's state."""
+    return {"device_id": device.id, "device": device.name[:60], "kind": device.kind, "online": online,
+            "printer": printer, "scanner": scanner}
+
+
+def village_business_date(now: datetime) -> date:
+    """The village's local date for a naive-UTC instant."""
+    profile = VillageProfile.select().first()
+    zone = ZoneInfo(profile.timezone if profile and profile.timezone else "Asia/Jakarta")
+    return now.replace(tzinfo=timezone.utc).astimezone(zone).date()
 
 
 def device_json(device: Device) -> dict:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from peewee import fn
 
-from ..models import OutboxEvent
+from ..models import OutboxEvent, SyncState
 
 # Keys that would carry a person's identity; an event must never contain them (the district refuses them too).
 FORBIDDEN_KEYS = frozenset({"nik", "name", "nama", "no_kk", "kk", "pin", "rfid", "resident", "address", "alamat"})
@@ -22,6 +22,9 @@ def record_event(event_type: str, business_date: date, data: dict, occurred_at: 
     if leaked:
         raise ValueError(f"outbox event {event_type} must not carry {sorted(leaked)}")
     last = OutboxEvent.select(fn.MAX(OutboxEvent.seq)).scalar() or 0
+    # Pruned or renumbered rows must never let a seq restart below what the district already acknowledged.
+    acked = SyncState.select(fn.MAX(SyncState.acked_through)).scalar() or 0
+    last = max(last, acked)
     return OutboxEvent.create(
         id=str(uuid.uuid4()),
         seq=last + 1,
