@@ -76,3 +76,24 @@ def test_page_needs_no_login_and_loads_only_local_files(client, kiosk):
     html = client.get(path(take(kiosk))).get_data(as_text=True)
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert client.get("/static/public.css").status_code == 200
+
+
+def test_board_and_ticket_page_speak_english_from_the_catalog(app, client, kiosk, tmp_path):
+    """The English catalog (compiled here as `make setup` does) covers the board and the ticket page."""
+    from pathlib import Path
+
+    from babel.messages import mofile, pofile
+
+    source = Path(app.root_path) / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    target = tmp_path / "translations" / "en" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with source.open("rb") as po, (target / "messages.mo").open("wb") as mo:
+        mofile.write_mo(mo, pofile.read_po(po))
+    app.extensions["babel"].translation_directories[:] = [str(tmp_path / "translations")]
+
+    take(kiosk)
+    html = client.get(path(take(kiosk)) + "?lang=en").get_data(as_text=True)
+    assert "Your queue number" in html and "1 person ahead of you" in html and "Waiting for your turn" in html
+    board = client.get("/display?lang=en").get_data(as_text=True)
+    assert "Counter 1" in board and "Turn on sound" in board and "Mojowarno Village" in board
+    assert "Not found" in client.get("/t/nope?lang=en").get_data(as_text=True)
