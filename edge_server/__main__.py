@@ -63,6 +63,9 @@ def cmd_serve(args) -> int:
 
     start_background_sync(app)
     start_retention_job(app)
+    from .backup import start_nightly_backups
+
+    start_nightly_backups(app)
     from .info.cameras import start_camera_refresher
 
     start_camera_refresher(app)  # public cameras: fetched here only, never by create_app (tests, CLI)
@@ -124,6 +127,18 @@ def cmd_users(args) -> int:
     return run(args, _config(args))
 
 
+def cmd_backup(args) -> int:
+    from .backup_cli import run_backup
+
+    return run_backup(args, _config(args))
+
+
+def cmd_restore(args) -> int:
+    from .backup_cli import run_restore
+
+    return run_restore(args, _config(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m edge_server",
                                      description="Anjungan Desa edge server for one village hall.")
@@ -153,6 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--full", action="store_true", help="the file is the whole population")
     imp.add_argument("--yes", action="store_true", help="do not ask before deactivating")
     imp.set_defaults(func=cmd_residents)
+
+    backup = sub.add_parser("backup", help="make a consistent backup of the database now")
+    common(backup)
+    backup.add_argument("--to", help="folder for the backup (default DATA_DIR/backups)")
+    backup.add_argument("--keep", type=int, default=7, help="how many backups to keep (default 7)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="replace the database with a backup (stop the server first)")
+    restore.add_argument("file", help="a backup file (edge-YYYYMMDD-HHMMSS.sqlite3.gz)")
+    common(restore)
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=cmd_restore)
 
     users = sub.add_parser("users", help="staff accounts (works offline)")
     usub = users.add_subparsers(dest="users_command", required=True)

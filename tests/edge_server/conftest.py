@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ import pytest
 from edge_server import create_app
 from edge_server.clock import Clock
 from edge_server.config import load_config
+from edge_server.db import database
 from edge_server.demo import seed_demo
 
 
@@ -18,18 +20,41 @@ def clock():
     return Clock(ZoneInfo("Asia/Jakarta"))
 
 
-@pytest.fixture
-def cfg(tmp_path):
-    return load_config(None, data_dir=str(tmp_path / "edge"), village_code="33.17.09.2016",
-                       village_name="Mojowarno", port=8080, host="127.0.0.1")
+def _config(data_dir):
+    return load_config(None, data_dir=str(data_dir), village_code="33.17.09.2016", village_name="Mojowarno",
+                       port=8080, host="127.0.0.1")
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory):
+    """The demo village seeded once per test session; each test gets its own copy of the database file."""
+    data_dir = tmp_path_factory.mktemp("edge-template")
+    cfg = _config(data_dir)
+    clock = Clock(ZoneInfo("Asia/Jakarta"))
+    app = create_app(cfg, clock=clock)
+    with app.app_context():
+        demo = seed_demo(cfg, clock, "http://127.0.0.1:8080")
+    db = database.obj
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return data_dir, demo
 
 
 @pytest.fixture
-def app(cfg, clock):
+def cfg(tmp_path, seeded_template):
+    template_dir, _demo = seeded_template
+    data_dir = tmp_path / "edge"
+    data_dir.mkdir()
+    for name in ("edge.sqlite3", "secret_key"):
+        shutil.copy2(template_dir / name, data_dir / name)
+    return _config(data_dir)
+
+
+@pytest.fixture
+def app(cfg, clock, seeded_template):
     app = create_app(cfg, clock=clock)
     app.config["TESTING"] = True
-    with app.app_context():
-        app.extensions["demo"] = seed_demo(cfg, clock, "http://127.0.0.1:8080")
+    app.extensions["demo"] = seeded_template[1]
     return app
 
 
