@@ -91,6 +91,15 @@ def create_app(config=None, *, clock=None) -> Flask:
             return http_error_json(exc)
         return exc
 
+    from .clock import ClockUntrusted
+
+    @app.errorhandler(ClockUntrusted)
+    def _clock_untrusted(exc: ClockUntrusted):
+        message = f"Jam server belum dapat dipercaya, jadi nomor belum bisa dibuat. {exc} Hubungi petugas."
+        if request.path.startswith(("/api/", "/staff/api/")):
+            return jsonify({"error": {"code": "clock_untrusted", "message": message}}), 503
+        return message, 503
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -104,7 +113,7 @@ def create_app(config=None, *, clock=None) -> Flask:
 
 def _register_optional_blueprints(app: Flask, csrf: CSRFProtect) -> None:
     """Each area registers itself through `init_app(app, csrf)`."""
-    from . import display, public, staff
+    from . import display, public, staff, survey
 
-    for area in (staff, display, public):
+    for area in (staff, display, public, survey):
         area.init_app(app, csrf)

@@ -36,6 +36,8 @@ def cmd_serve(args) -> int:
     overrides = {"host": args.host, "port": args.port}
     if args.demo:
         overrides.update(village_code="33.17.09.2016", village_name="Mojowarno")
+        if "ANJUNGAN_CLOCK_SOURCE" not in os.environ:
+            overrides["clock_source"] = "host"  # a demo on a laptop or container trusts the host's clock
     cfg = _config(args, **overrides)
     fresh = not cfg.database_path.exists()
     clock = Clock(cfg.zone)
@@ -58,6 +60,13 @@ def cmd_serve(args) -> int:
         from dataclasses import replace
 
         app.extensions["edge_config"] = replace(cfg, port=port)
+    from .timekeeping import Timekeeper
+
+    timekeeper = Timekeeper(clock, Path(cfg.data_dir) / "clock.json", policy=cfg.clock_source)
+    app.extensions["timekeeper"] = timekeeper
+    timekeeper.start()
+    if not clock.verdict.trusted:
+        log.warning("clock NOT trusted: %s", clock.verdict.reason)
     from .retention import start_retention_job
     from .sync import start_background_sync
 

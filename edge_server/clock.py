@@ -5,12 +5,27 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 
+class ClockUntrusted(Exception):
+    """The clock cannot be trusted, so nothing that carries a date or a number may be made."""
+
+
 class Clock:
-    """Now in UTC, plus an offset that tests (and a corrected clock) can move."""
+    """Now in UTC, plus an offset that tests (and a corrected clock) can move, and whether it is trusted.
+
+    `verdict` is set by `timekeeping.Timekeeper` in `serve`; a Clock made directly (tests, CLI) is trusted.
+    """
 
     def __init__(self, zone: ZoneInfo, offset: timedelta = timedelta(0)):
         self.zone = zone
         self.offset = offset
+        from .timekeeping import ClockVerdict
+
+        self.verdict = ClockVerdict(True, "host", "")
+
+    def require_trusted(self) -> None:
+        """:raises ClockUntrusted: with the reason in words, when no source vouches for the time."""
+        if not self.verdict.trusted:
+            raise ClockUntrusted(self.verdict.reason)
 
     def now(self) -> datetime:
         """The current instant, timezone-aware UTC."""

@@ -46,6 +46,7 @@ class EdgeConfig:
     voice: str = "id"
     threads: int = 24
     language: str = "id"
+    clock_source: str = "auto"  # auto: trust the clock only once NTP, the district or an admin vouches; host: always
     extra: dict = field(default_factory=dict)
 
     @property
@@ -102,6 +103,8 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
     for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
+    if cfg.clock_source not in ("auto", "host"):
+        raise ConfigError("config key 'clock_source': must be 'auto' or 'host'")
     if cfg.language not in ("id", "en"):
         raise ConfigError("config key 'language': must be 'id' or 'en'")
     code = cfg.village_code.replace(".", "")

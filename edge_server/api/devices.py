@@ -19,8 +19,11 @@ PAIR_TRIES_PER_10_MIN = 10
 def health():
     """Liveness and which village this is."""
     village = VillageProfile.select().first()
+    verdict = clock().verdict
     return jsonify({"status": "ok", "version": __version__,
-                    "village": {"code": village.code if village else "", "name": village.name if village else ""}})
+                    "village": {"code": village.code if village else "", "name": village.name if village else ""},
+                    "clock": {"trusted": verdict.trusted, "source": verdict.source, "reason": verdict.reason,
+                              "now": clock().now().isoformat(timespec="seconds")}})
 
 
 @kiosk_api.post("/devices/pair")
