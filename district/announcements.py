@@ -30,7 +30,7 @@ def current_announcements() -> list[Announcement]:
 
 
 def targets_of(announcement: Announcement) -> list[str]:
-    return [t.village_id for t in AnnouncementTarget.select().where(AnnouncementTarget.announcement == announcement)]
+    return [t.village_code for t in AnnouncementTarget.select().where(AnnouncementTarget.announcement == announcement)]
 
 
 def announcements_for(village_code: str, now: datetime) -> list[dict]:

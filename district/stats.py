@@ -78,7 +78,7 @@ def device_alerts(codes: list[str] | None = None) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
     for state in query.order_by(DeviceState.device):
         for problem in device_problems(state):
-            out[state.village_id].append({"device": state.device, "kind": state.kind, "problem": problem})
+            out[state.village_code].append({"device": state.device, "kind": state.kind, "problem": problem})
     return out
 
 
