@@ -60,3 +60,13 @@ def write_demo_json(data_dir: str | Path, demo: dict) -> Path:
         json.dump(demo, fh, indent=2, ensure_ascii=False)
     os.replace(tmp, path)
     return path
+
+
+def _register_letter_seeders() -> None:
+    from .residents.demo import seed_residents
+
+    if seed_residents not in EXTRA_SEEDERS:
+        EXTRA_SEEDERS.append(seed_residents)
+
+
+_register_letter_seeders()

@@ -25,3 +25,13 @@ def _initial(db: SqliteDatabase) -> None:
     from .models import ALL_MODELS
 
     db.create_tables(ALL_MODELS, safe=True)
+
+
+@migration(10, "residents, kiosk sessions, letter types and requests")
+def _residents_and_letters(db: SqliteDatabase) -> None:
+    from .letters.catalog import seed_rows
+    from .models import LETTER_MODELS, LetterType
+
+    db.create_tables(LETTER_MODELS, safe=True)
+    if not LetterType.select().exists():
+        LetterType.insert_many(seed_rows()).execute()

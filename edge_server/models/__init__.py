@@ -5,10 +5,15 @@ from .outbox import OutboxEvent, SyncState
 from .queue import CallEvent, Counter, CounterService, IdempotencyKey, Service, Ticket, TicketSequence
 from .staff import LoginThrottle, StaffUser
 from .village import Announcement, RateLimit, VillageProfile
+from .residents import KioskSession, PinThrottle, Resident
+from .letters import LetterRequest, LetterSequence, LetterType
 
 ALL_MODELS = [
     VillageProfile, Announcement, RateLimit, StaffUser, LoginThrottle, Device, PairingCode, Service, Counter,
     CounterService, TicketSequence, Ticket, IdempotencyKey, CallEvent, OutboxEvent, SyncState, AuditLog,
 ]
 
-__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS"]
+# Created by migration 10 (not by migration 1, which only knows ALL_MODELS).
+LETTER_MODELS = [Resident, PinThrottle, KioskSession, LetterType, LetterSequence, LetterRequest]
+
+__all__ = [m.__name__ for m in ALL_MODELS + LETTER_MODELS] + ["ALL_MODELS", "LETTER_MODELS"]

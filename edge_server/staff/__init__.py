@@ -11,9 +11,12 @@ def register_nav(app, endpoint: str, label, admin: bool = False) -> None:
 
 def init_app(app, csrf) -> None:
     from . import admin, api, auth, console, reports  # noqa: F401  (routes)
+    from . import letters, residents  # noqa: F401  (letters and residents pages)
     from . import sync as sync_page  # the sync status page
     from .blueprint import staff
 
+    residents.init_app(app)
+    letters.init_app(app)
     sync_page.init_app(app)
     app.register_blueprint(staff)
     auth.init_app(app)

@@ -1,0 +1,144 @@
+"""Resident records against the database: import (upsert by NIK), search, staff edits, PINs and RFID tags."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+
+from peewee import EXCLUDED, fn
+
+from drivers.idcard import InvalidNik, classify_scan, parse_nik
+
+from ..db import write_transaction
+from ..models import Resident
+from ..security import hash_secret
+
+IDENTITY_COLUMNS = ("no_kk", "name", "sex", "birth_place", "birth_date", "religion", "occupation",
+                    "marital_status", "address", "dusun", "rt", "rw")
+BATCH = 500  # rows per INSERT (SQLite allows 32766 variables; 15 columns x 500 rows stays well below)
+
+
+class ResidentError(ValueError):
+    """A staff edit that cannot be saved; the message is an Indonesian msgid, `params` fill it."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+def import_rows(rows: list[dict], now: datetime,
+                progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+    """Insert new residents and update existing ones (by NIK) in one transaction: all or nothing.
+
+    PINs, RFID tags and the active flag of existing residents are kept. Returns (created, updated).
+    """
+    update = {getattr(Resident, c): getattr(EXCLUDED, c) for c in IDENTITY_COLUMNS}
+    update[Resident.updated_at] = EXCLUDED.updated_at
+    created = 0
+    with write_transaction():
+        known = {nik for (nik,) in Resident.select(Resident.nik).tuples()}
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start:start + BATCH]
+            values = [{"nik": r["nik"], **{c: r[c] for c in IDENTITY_COLUMNS}, "created_at": now,
+                       "updated_at": now} for r in chunk]
+            created += sum(1 for r in chunk if r["nik"] not in known)
+            (Resident.insert_many(values)
+             .on_conflict(conflict_target=[Resident.nik], update=update)
+             .execute())
+            if progress:
+                progress(start + len(chunk), len(rows))
+    return created, len(rows) - created
+
+
+def search(query: str, limit: int = 50, offset: int = 0) -> list[Resident]:
+    """Residents whose NIK or KK starts with the digits typed, or whose name contains every word typed."""
+    query = " ".join((query or "").split())[:80]
+    select = Resident.select().order_by(Resident.name, Resident.nik)
+    if query.isdigit():
+        select = select.where(Resident.nik.startswith(query) | Resident.no_kk.startswith(query))
+    elif query:
+        for word in query.split():
+            select = select.where(fn.LOWER(Resident.name).contains(word.lower()))
+    return list(select.limit(limit).offset(offset))
+
+
+def validate_nik(nik: str, today) -> str:
+    """A NIK staff typed; temporary NIKs (starting with 0) are allowed here.
+
+    :raises ResidentError: with the reason it is not valid.
+    """
+    try:
+        return parse_nik(nik, today=today, allow_temporary=True).nik
+    except InvalidNik as exc:
+        raise ResidentError("NIK tidak valid: %(why)s", why=exc.reason) from None
+
+
+def save_resident(values: dict, now: datetime, resident: Resident | None = None) -> Resident:
+    """Create a resident or update one from the staff form.
+
+    :raises ResidentError: when the NIK is invalid or taken, or the name is empty.
+    """
+    nik = validate_nik(values.get("nik", ""), now.date())
+    if not values.get("name", "").strip():
+        raise ResidentError("Nama wajib diisi.")
+    fields = {c: (values.get(c) or "").strip() if c != "birth_date" else values.get(c) for c in IDENTITY_COLUMNS}
+    with write_transaction():
+        other = Resident.get_or_none((Resident.nik == nik) & (Resident.id != (resident.id if resident else 0)))
+        if other is not None:
+            raise ResidentError("NIK itu sudah terdaftar untuk penduduk lain.")
+        if resident is None:
+            return Resident.create(nik=nik, created_at=now, updated_at=now, **fields)
+        Resident.update(nik=nik, updated_at=now, **fields).where(Resident.id == resident.id).execute()
+    return Resident.get_by_id(resident.id)
+
+
+def new_pin() -> str:
+    """Six random digits, never an obvious one (all the same, or a straight run up or down)."""
+    while True:
+        pin = "".join(secrets.choice("0123456789") for _ in range(6))
+        steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+        if steps not in ({0}, {1}, {-1}):
+            return pin
+
+
+def set_pin(resident: Resident, pin_hash_method: str, now: datetime, pin: str | None = None) -> str:
+    """Give the resident a new PIN (random unless given); returns it so staff can show or print it once."""
+    pin = pin or new_pin()
+    if len(pin) != 6 or not pin.isdigit():
+        raise ResidentError("PIN harus 6 angka.")
+    hashed = hash_secret(pin, pin_hash_method)
+    Resident.update(pin_hash=hashed, pin_set_at=now, updated_at=now).where(Resident.id == resident.id).execute()
+    return pin
+
+
+def clear_pin(resident: Resident, now: datetime) -> None:
+    Resident.update(pin_hash=None, pin_set_at=None, updated_at=now).where(Resident.id == resident.id).execute()
+
+
+def set_rfid(resident: Resident, scanned: str, now: datetime) -> str:
+    """Register the e-KTP chip UID the USB reader typed.
+
+    :raises ResidentError: when it is no tag UID or another resident has it.
+    """
+    scan = classify_scan(scanned or "")
+    if scan.kind != "rfid" or not scan.valid:
+        raise ResidentError("Itu bukan UID kartu e-KTP. Tempelkan kartu pada pembaca.")
+    with write_transaction():
+        owner = Resident.get_or_none(Resident.rfid_uid == scan.value)
+        if owner is not None and owner.id != resident.id:
+            raise ResidentError("Kartu itu sudah terdaftar untuk penduduk lain.")
+        Resident.update(rfid_uid=scan.value, updated_at=now).where(Resident.id == resident.id).execute()
+    return scan.value
+
+
+def clear_rfid(resident: Resident, now: datetime) -> None:
+    Resident.update(rfid_uid=None, updated_at=now).where(Resident.id == resident.id).execute()
+
+
+def set_active(resident: Resident, active: bool, now: datetime) -> None:
+    Resident.update(active=active, updated_at=now).where(Resident.id == resident.id).execute()
+
+
+def count() -> int:
+    return Resident.select().count()
