@@ -202,7 +202,7 @@ def start_worker(app) -> SyncWorker:
     app.extensions["sync_worker"] = worker
     thread = threading.Thread(target=worker.run_forever, name="anjungan-sync", daemon=True)
     thread.start()
-    log.info("sync: sending to %s every %.0f s", app.extensions["edge_config"].district_url,
+    log.info("sync: sending to %s every %g s", app.extensions["edge_config"].district_url,
              app.extensions["edge_config"].sync_interval_seconds)
     return worker
 

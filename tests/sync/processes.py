@@ -20,12 +20,13 @@ LISTENING = re.compile(r"listening on (http://[\d.]+:\d+)")
 
 
 def _start(cmd: list[str], env: dict, log_path: Path, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    offset = log_path.stat().st_size if log_path.exists() else 0  # a restart appends: read only what is new
     log = open(log_path, "ab")
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = LISTENING.findall(log_path.read_text(errors="replace"))
+        found = LISTENING.findall(log_path.read_bytes()[offset:].decode(errors="replace"))
         if found:
             return proc, found[-1]
         if proc.poll() is not None:

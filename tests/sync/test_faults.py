@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
 
-from tests.sync.processes import District, Edge, stop
+from tests.sync.processes import ROOT, District, Edge, stop
 from tests.sync.proxy import FaultProxy
 
 pytestmark = pytest.mark.slow
@@ -124,3 +127,29 @@ def test_a_batch_outside_the_window_is_refused(system):
         "Content-Encoding": "gzip"})
     assert answer.status_code == 401 and answer.json()["error"]["code"] == "clock_skew"
     assert abs(answer.json()["server_time"] - (time.time() + 600)) < 5
+
+
+def _sync_once(edge: Edge) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ANJUNGAN_DISTRICT_URL": edge.district_url, "ANJUNGAN_DISTRICT_SECRET": edge.secret,
+           "ANJUNGAN_SYNC_BACKOFF_BASE_SECONDS": "0.2", "ANJUNGAN_SYNC_BACKOFF_MAX_SECONDS": "0.5"}
+    return subprocess.run([sys.executable, "-m", "edge_server", "sync", "--data-dir", str(edge.data_dir), "--once"],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_sync_once_fails_while_the_district_is_unreachable(system):
+    district, proxy, edge = system
+    proxy.set("drop")
+    edge.take_tickets(1)
+    result = _sync_once(edge)
+    assert result.returncode == 1, result.stdout + result.stderr
+    proxy.set("pass")
+    converged(district, edge)
+
+
+def test_sync_once_alongside_the_serving_worker(system):
+    district, proxy, edge = system
+    edge.take_tickets(5, service="B")
+    result = _sync_once(edge)  # serve's worker is sending at the same time
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert edge.sync_state()["acked_through"] >= edge.counts()["last_seq"] - 0
+    converged(district, edge)
