@@ -125,6 +125,8 @@ def check_printer_status(url: str) -> Check:
         status = open_printer(url, timeout=5.0).status()
     except PrinterError as exc:
         return Check(name, FAIL, f"{url}: {exc}")
+    if status.paper == "out":  # a printer without paper also reports itself offline
+        return Check(name, FAIL, "kertas habis: ganti gulungan / paper out: load a new roll")
     if not status.online:
         return Check(name, FAIL, f"mati, tidak tersambung, atau tutup terbuka / off, not connected or cover open "
                                  f"({url})")
@@ -204,7 +206,8 @@ def database_checks(database: Path, syncing: bool, now: datetime | None = None) 
     try:
         result = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
         integrity = Check("Database", OK, "utuh / intact (integrity_check ok)") if result == ["ok"] else \
-            Check("Database", FAIL, "RUSAK, pulihkan dari cadangan / DAMAGED, restore a backup: " + "; ".join(result[:3]))
+            Check("Database", FAIL, "RUSAK, pulihkan dari cadangan / DAMAGED, restore a backup: "
+                  + "; ".join(result[:3]))
         count, oldest = db.execute("SELECT COUNT(*), MIN(occurred_at) FROM outbox_event WHERE acked_at IS NULL"
                                    ).fetchone()
     except sqlite3.DatabaseError as exc:
@@ -273,7 +276,8 @@ def run_doctor(config: str | None = None, root: str | os.PathLike[str] = "/", pr
     checks: list[Check] = []
     if not configs:
         checks.append(Check("Konfigurasi / configuration", FAIL, "tidak ada /etc/anjungan/kiosk.toml atau edge.toml; "
-                            "jalankan `provisioning kiosk` atau `edge` / none found: run `provisioning kiosk` or `edge`"))
+                            "jalankan `provisioning kiosk` atau `edge` / none found: run `provisioning kiosk` "
+                            "or `edge`"))
     data_paths = []
     for role, path in configs:
         values = read_table(path, role)

@@ -52,7 +52,10 @@ class KioskOptions:
 def check_printer(url: str) -> int:
     """The paper width for a printer URL. :raises ProvisioningError: for a URL the drivers would refuse."""
     try:
-        return profile_for_url(parse_printer_url(url)).width_mm
+        parsed = parse_printer_url(url)
+        if parsed.scheme == "usb":
+            parsed.usb_ids()
+        return profile_for_url(parsed).width_mm
     except PrinterUrlError as exc:
         raise ProvisioningError(f"--printer: {exc}") from None
 
