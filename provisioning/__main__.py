@@ -104,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "for the printer and scanner, Kivy settings, systemd service. A kiosk "
                                        "whose token still works is not paired again. " + WRITE_HELP)
     kiosk.add_argument("--edge-url", required=True, metavar="URL", help="e.g. http://192.168.1.10:8080")
-    kiosk.add_argument("--pairing-code", required=True, metavar="CODE",
-                       help="one-time code from the staff console (Perangkat / Devices)")
+    kiosk.add_argument("--pairing-code", default="", metavar="CODE",
+                       help="one-time code from the staff console (Perangkat / Devices); not needed again while "
+                            "the kiosk's token still works (e.g. after replacing a printer)")
     kiosk.add_argument("--printer", metavar="URL", help="printer URL from `detect`, e.g. usb://0416:5011")
     kiosk.add_argument("--scanner", metavar="SPEC", help="scanner spec from `detect` (default evdev:auto)")
     kiosk.add_argument("--name", help="name shown in the staff console (default: Kiosk <hostname>)")

@@ -75,8 +75,6 @@ def check_options(opts: KioskOptions) -> None:
     if url.scheme not in ("http", "https") or not url.netloc:
         raise ProvisioningError(f"--edge-url: harus seperti / must look like http://192.168.1.10:8080, "
                                 f"not {opts.edge_url!r}")
-    if not opts.pairing_code.strip():
-        raise ProvisioningError("--pairing-code: wajib diisi / required (staff console: Perangkat / Devices)")
     if opts.printer:
         check_printer(opts.printer)
     if opts.scanner:
@@ -102,6 +100,9 @@ def obtain_token(target: Target, opts: KioskOptions, existing: dict[str, object]
                        "device token still valid, not pairing again")
             return token
         target.say("  token lama ditolak server; memasangkan ulang / old token refused; pairing again")
+    if not opts.pairing_code.strip():
+        raise ProvisioningError("--pairing-code: wajib diisi, buat di konsol staf (Perangkat) / required: make one in "
+                                "the staff console (Devices)")
     if target.dry_run:
         edgeapi.health(opts.edge_url)
         target.say(f"  akan dipasangkan / would pair with {opts.edge_url} using the pairing code")

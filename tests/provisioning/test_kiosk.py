@@ -133,3 +133,24 @@ def test_bad_printer_url_is_refused_before_pairing(edge, tmp_path):
                               "usb://printer", "--root", str(tmp_path / "root"))
     assert result.returncode == 1 and "--printer" in result.stderr
     assert not (tmp_path / "root").exists()
+
+
+def test_changing_the_printer_later_needs_no_new_code(edge, kiosk_root, tmp_path):
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(kiosk_root[0], root, symlinks=True)
+    token = tomllib.loads((root / "etc/anjungan/kiosk.toml").read_text())["token"]
+    result = run_provisioning("kiosk", "--edge-url", edge.url, "--printer", "tcp://192.168.1.50:9100",
+                              "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    values = tomllib.loads((root / "etc/anjungan/kiosk.toml").read_text())
+    assert values["token"] == token and values["printer"] == "tcp://192.168.1.50:9100"
+    assert values["paper_width"] == 80 and values["rotation"] == 90  # earlier choices kept
+    assert "0416" not in (root / "etc/udev/rules.d/70-anjungan-kiosk.rules").read_text()
+
+
+def test_no_code_and_no_token_asks_for_a_code(edge, tmp_path):
+    result = run_provisioning("kiosk", "--edge-url", edge.url, "--root", str(tmp_path / "root"))
+    assert result.returncode == 1 and "--pairing-code" in result.stderr
+    assert not (tmp_path / "root").exists()
