@@ -7,9 +7,11 @@ ends on its own: at server shutdown, when the client goes away (the next write f
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
@@ -48,6 +50,41 @@ class StreamHub:
     def stop(self) -> None:
         """End every stream at its next poll (server shutdown)."""
         self.stopping.set()
+
+
+class DatabaseWatch:
+    """Tells cheaply whether the SQLite database may have changed since the last look, without opening it.
+
+    In WAL mode every commit writes to `<db>-wal`, so its size or mtime moves; a `stat` costs microseconds
+    where opening a connection and querying costs milliseconds on a Raspberry Pi. Every `fallback` seconds the
+    answer is yes anyway, in case two writes ever left the same size and time stamp.
+    """
+
+    def __init__(self, database_path: str | os.PathLike, fallback: float = 5.0,
+                 monotonic: Callable[[], float] = time.monotonic):
+        path = Path(database_path)
+        self.paths = (path, path.with_name(path.name + "-wal"))
+        self.fallback = fallback
+        self.monotonic = monotonic
+        self._seen: tuple | None = None
+        self._last_yes = 0.0
+
+    def _signature(self) -> tuple:
+        out = []
+        for path in self.paths:
+            try:
+                st = path.stat()
+                out.append((st.st_size, st.st_mtime_ns, st.st_ino))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    def changed(self) -> bool:
+        signature, now = self._signature(), self.monotonic()
+        if signature != self._seen or now - self._last_yes >= self.fallback:
+            self._seen, self._last_yes = signature, now
+            return True
+        return False
 
 
 def sse_event(event: dict) -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from ..db import database
 from ..models import CallEvent
 from . import board
-from .stream import call_stream
+from .stream import DatabaseWatch, call_stream
 
 display = Blueprint("display", __name__, url_prefix="/display")
 
@@ -41,10 +41,18 @@ def _asked_last_id() -> int | None:
     return None
 
 
-def _fetch_after(last_id: int) -> list[dict]:
-    # A connection per poll: the stream never pins one of SQLite's connections between polls.
-    with database.connection_context():
-        return board.events_after(last_id)
+def _poller(database_path):
+    """The stream's `fetch_after`: queries only when the database file moved, with a connection per query."""
+    watch = DatabaseWatch(database_path)
+
+    def fetch_after(last_id: int) -> list[dict]:
+        if not watch.changed():
+            return []
+        # A connection per poll: the stream never pins one of SQLite's connections between polls.
+        with database.connection_context():
+            return board.events_after(last_id)
+
+    return fetch_after
 
 
 @display.get("/events")
@@ -57,7 +65,8 @@ def events():
         return response
     start = board.resume_point(_asked_last_id(), board.last_event_id())
     options = current_app.extensions["display_stream_options"]
-    response = Response(call_stream(_fetch_after, start, hub, **options), mimetype="text/event-stream")
+    fetch_after = _poller(current_app.extensions["edge_config"].database_path)
+    response = Response(call_stream(fetch_after, start, hub, **options), mimetype="text/event-stream")
     response.call_on_close(hub.closer())
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"  # if a reverse proxy sits in front, do not buffer the stream

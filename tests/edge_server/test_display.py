@@ -218,3 +218,19 @@ def test_state_before_any_call_shows_empty_counters(client):
 def test_board_needs_no_login(client):
     for url in ("/display", "/display/state"):
         assert client.get(url).status_code == 200
+
+
+def test_database_watch_sees_each_commit_and_stays_quiet_otherwise(app, kiosk):
+    """Streams only query after a write: the watch answers from a stat of the database and its WAL file."""
+    from edge_server.display.stream import DatabaseWatch
+
+    now = [0.0]
+    watch = DatabaseWatch(app.extensions["edge_config"].database_path, fallback=5.0, monotonic=lambda: now[0])
+    assert watch.changed()  # the first look always queries
+    assert not watch.changed()
+    take(kiosk)  # a commit
+    assert watch.changed()
+    assert not watch.changed()
+    now[0] += 5.0  # and every few seconds anyway
+    assert watch.changed()
+    assert not watch.changed()
