@@ -130,8 +130,12 @@
     }
     for (const c of state.counters || []) {
       const box = counterBox(c.number);
-      if (c.current) showCurrent(c.current, false);
-      else if (!box.dataset.eventId) box.querySelector("[data-role=number]").textContent = "—";
+      if (c.current) {
+        showCurrent(c.current, false);
+      } else if (Number(box.dataset.eventId || 0) <= state.last_event_id) {  // a new day: no call yet
+        delete box.dataset.eventId;
+        box.querySelector("[data-role=number]").textContent = "—";
+      }
     }
     const missed = (state.recent || []).filter(ev => ev.id > lastId).sort((a, b) => a.id - b.id);
     for (const ev of state.recent || []) if (ev.id <= lastId) seen.add(ev.id);
