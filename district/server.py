@@ -41,7 +41,8 @@ def serve(cfg, port: int) -> None:
     url_host = cfg.host
 
     def when_ready(_server) -> None:
-        log.info("listening on http://%s:%d", url_host, port)
+        # Printed, not only logged: scripts wait for this line whatever the log level.
+        print(f"district: listening on http://{url_host}:{port}", flush=True)
 
     bind = f"[{cfg.host}]:{port}" if ":" in cfg.host else f"{cfg.host}:{port}"
     HubServer(cfg, {
