@@ -117,7 +117,7 @@ class VoiceMaker:
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._warned_missing = False
-        self._chimes: dict[int, bytes] = {}
+        self._chimes: dict[int, array.array] = {}
 
     def key(self, text: str) -> str:
         material = "|".join([SOUND_VERSION, " ".join(self.command), self.voice, str(self.speed), text])
@@ -140,7 +140,7 @@ class VoiceMaker:
                 except SpeechError as exc:
                     self._warn(exc)
                     return Sound(data=self.chime_wav())
-                samples = chime_samples(rate) + silence(rate, GAP_SECONDS) + speech
+                samples = self._chime(rate) + silence(rate, GAP_SECONDS) + speech
                 self._store(path, wav_bytes(samples, rate))
                 return Sound(path=path)
             finally:
@@ -149,8 +149,11 @@ class VoiceMaker:
 
     def chime_wav(self, rate: int = DEFAULT_RATE) -> bytes:
         """The chime alone (what the board plays when there is no voice)."""
-        if rate not in self._chimes:
-            self._chimes[rate] = wav_bytes(chime_samples(rate), rate)
+        return wav_bytes(self._chime(rate), rate)
+
+    def _chime(self, rate: int) -> array.array:
+        if rate not in self._chimes:  # made once per rate: it is the slow part in pure Python
+            self._chimes[rate] = chime_samples(rate)
         return self._chimes[rate]
 
     def _speak(self, text: str) -> tuple[int, array.array]:
