@@ -96,7 +96,7 @@ def wire_bytes(village: str = "33.17.09.2016") -> None:
     # Live: the worker sends every 15 s whatever happened since; group events into 15-second windows.
     windows: dict[int, list[dict]] = {}
     raw = village_day(day)
-    for event, item in zip(events, raw):
+    for event, item in zip(events, raw, strict=True):
         windows.setdefault(int(item["at"].timestamp()) // 15, []).append(event)
     live_body = sum(len(compress(batch_body(village, batch))) for batch in windows.values())
     headers = sum(len("\r\n".join(f"{k}: {v}" for k, v in signed_headers(village, "s" * 43, 1_800_000_000,

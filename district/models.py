@@ -1,8 +1,18 @@
 """The hub's tables. Events are stored once: unique by (village, event id) and by (village, seq)."""
 from __future__ import annotations
 
-from peewee import (AutoField, BigAutoField, BigIntegerField, BooleanField, CharField, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, TextField)
+from peewee import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from .db import BaseModel
 

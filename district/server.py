@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import logging
 import socket
+import urllib.request
 
 from gunicorn.app.base import BaseApplication
+
+from . import sdnotify
 
 log = logging.getLogger("district")
 
@@ -15,6 +18,13 @@ def free_port(host: str) -> int:
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.bind((host if host not in ("", "0.0.0.0") else "0.0.0.0", 0))
         return sock.getsockname()[1]
+
+
+def _answers_health(host: str, port: int) -> bool:
+    """The systemd watchdog's self-check: a worker answers /healthz."""
+    target = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    with urllib.request.urlopen(f"http://{target}:{port}/healthz", timeout=10) as answer:
+        return answer.status == 200
 
 
 class HubServer(BaseApplication):
@@ -43,11 +53,16 @@ def serve(cfg, port: int) -> None:
     def when_ready(_server) -> None:
         # Printed, not only logged: scripts wait for this line whatever the log level.
         print(f"district: listening on http://{url_host}:{port}", flush=True)
+        sdnotify.ready(f"listening on port {port}")
+        sdnotify.start_watchdog(lambda: _answers_health(url_host, port))
+
+    def on_exit(_server) -> None:
+        sdnotify.stopping()
 
     bind = f"[{cfg.host}]:{port}" if ":" in cfg.host else f"{cfg.host}:{port}"
     HubServer(cfg, {
         "bind": bind, "workers": cfg.workers, "worker_class": "gthread", "threads": cfg.threads,
-        "timeout": 60, "graceful_timeout": 10, "keepalive": 5, "when_ready": when_ready,
+        "timeout": 60, "graceful_timeout": 10, "keepalive": 5, "when_ready": when_ready, "on_exit": on_exit,
         "accesslog": None, "errorlog": "-", "loglevel": "warning", "proc_name": "anjungan-district",
         "limit_request_line": 8190,
     }).run()

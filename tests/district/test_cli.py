@@ -48,10 +48,10 @@ def test_revoked_and_rotated_secrets_stop_working(sqlite_hub, events):
 
 def test_serve_on_postgresql_with_port_zero(tmp_path, pg_url):
     """GIVEN a PostgreSQL URL WHEN `serve --port 0 --demo` starts THEN it reports its port and takes batches."""
+    import gzip
+
     from tests.district.conftest import _reset_postgres
     from tests.district.helpers import make_event, sign
-
-    import gzip
 
     _reset_postgres(pg_url)
     log = tmp_path / "serve.log"
