@@ -55,3 +55,23 @@ def test_outside_systemd_nothing_is_sent(monkeypatch):
 def test_watchdog_meant_for_another_process_is_ignored():
     assert sdnotify.watchdog_interval({"WATCHDOG_USEC": "60000000", "WATCHDOG_PID": "1"}) is None
     assert sdnotify.watchdog_interval({"WATCHDOG_USEC": "60000000"}) == 30.0
+
+
+def test_edge_serve_tells_systemd_it_is_ready_and_feeds_the_watchdog(tmp_path):
+    """GIVEN `edge_server serve` started as systemd would (NOTIFY_SOCKET, WATCHDOG_USEC)
+    THEN it sends READY=1 once listening, and WATCHDOG=1 while its health URL answers."""
+    from tests.e2e.conftest import EdgeServerProcess
+
+    path = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(20)
+    server = EdgeServerProcess(tmp_path / "edge", env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "1000000"})
+    try:
+        server.start()
+        messages = [sock.recv(4096), sock.recv(4096)]
+    finally:
+        server.stop()
+        sock.close()
+    assert messages[0].startswith(b"READY=1\nSTATUS=listening on port ")
+    assert messages[1] == b"WATCHDOG=1"
