@@ -35,3 +35,10 @@ def _residents_and_letters(db: SqliteDatabase) -> None:
     db.create_tables(LETTER_MODELS, safe=True)
     if not LetterType.select().exists():
         LetterType.insert_many(seed_rows()).execute()
+
+
+@migration(30, "village information: office hours, holidays, announcement images, cameras, links, officials")
+def _village_information(db: SqliteDatabase) -> None:
+    from .models.info import AnnouncementImage, Camera, Contact, Holiday, Link, Official, ServiceHours
+
+    db.create_tables([ServiceHours, Holiday, AnnouncementImage, Camera, Link, Official, Contact], safe=True)

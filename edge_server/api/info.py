@@ -1,16 +1,16 @@
-"""Village information for the kiosk's information screen: profile, announcements, office hours."""
+"""Village information for the kiosk's information screen: profile, officials, contacts, announcements,
+office hours and holidays (docs/info-api.md)."""
 from __future__ import annotations
 
-import json
-
-from flask import jsonify
+from flask import current_app, jsonify, url_for
 from peewee import fn
 
 from ..clock import to_iso
-from ..models import Announcement, Service, VillageProfile
+from ..info import announcements as notices
+from ..info import images, profile
+from ..info import schedule as office_hours
+from ..models import Announcement, AnnouncementImage, Service, VillageProfile
 from . import clock, device_required, kiosk_api
-
-DEFAULT_HOURS = {"days": "Senin-Jumat", "open": "08:00", "close": "15:00"}
 
 
 def active_announcements(audience: str, now) -> list[Announcement]:
@@ -23,25 +23,41 @@ def active_announcements(audience: str, now) -> list[Announcement]:
         .order_by(fn.COALESCE(Announcement.starts, now).desc(), Announcement.id.desc()))
 
 
-def announcement_json(a: Announcement) -> dict:
+def announcement_image_url(image: AnnouncementImage | None, width: int | None = None) -> str | None:
+    """An absolute URL of an announcement's picture that needs no token (the board's browser loads it too)."""
+    if image is None:
+        return None
+    sig = images.media_signature(current_app.secret_key, "announcement", image.announcement_id)
+    params = {"w": width} if width else {}
+    return url_for("kiosk_api.announcement_image", announcement_id=image.announcement_id, sig=sig,
+                   v=image.filename.rsplit("-", 1)[-1].removesuffix(".jpg"), _external=True, **params)
+
+
+def announcement_json(a: Announcement, image: AnnouncementImage | None = None) -> dict:
     return {"id": a.id, "title": a.title, "body": a.body, "starts": to_iso(a.starts), "ends": to_iso(a.ends),
-            "source": a.source}
+            "source": a.source, "audience": a.audience, "image_url": announcement_image_url(image),
+            "image_width": image.width if image else None, "image_height": image.height if image else None}
 
 
 @kiosk_api.get("/info")
 @device_required
 def info():
-    """The village profile, the announcements for kiosks and each service's office hours."""
+    """The village profile, officials, contacts, the announcements for kiosks and each service's hours."""
     village = VillageProfile.select().first()
-    settings = json.loads(village.settings or "{}") if village else {}
-    hours = settings.get("office_hours", {})
     now = clock().utcnow()
+    live = active_announcements("kiosk", now)
+    pictures = notices.images_for([a.id for a in live])
+    statuses = office_hours.statuses(clock())
+    schedules = office_hours.load_schedules(clock().zone, clock().business_date())
     return jsonify({
         "village": {"code": village.code, "name": village.name, "kecamatan": village.kecamatan,
-                    "kabupaten": village.kabupaten, "address": village.address, "phone": village.phone,
+                    "kabupaten": village.kabupaten, "province": village.province, "address": village.address,
+                    "postcode": village.postcode, "phone": village.phone,
                     "head_name": village.head_name, "head_title": village.head_title} if village else {},
-        "announcements": [announcement_json(a) for a in active_announcements("kiosk", now)],
-        "office_hours": [{"service": s.code, "name": s.name, **{**DEFAULT_HOURS, **hours.get(s.code, {})},
-                          "open_now": bool(s.is_open)}
+        "officials": profile.officials_json(),
+        "contacts": profile.contacts_json(),
+        "announcements": [announcement_json(a, pictures.get(a.id)) for a in live],
+        "office_hours": [office_hours.hours_json(s, schedules[s.id], statuses[s.id])
                          for s in Service.select().order_by(Service.sort_order, Service.code)],
+        "holidays": office_hours.upcoming_holidays(clock().business_date()),
     })

@@ -17,3 +17,9 @@ ALL_MODELS = [
 LETTER_MODELS = [Resident, PinThrottle, KioskSession, LetterType, LetterSequence, LetterRequest]
 
 __all__ = [m.__name__ for m in ALL_MODELS + LETTER_MODELS] + ["ALL_MODELS", "LETTER_MODELS"]
+
+# Village information: created by migration 30 (not by migration 1).
+from .info import AnnouncementImage, Camera, Contact, Holiday, Link, Official, ServiceHours  # noqa: E402
+
+INFO_MODELS = [ServiceHours, Holiday, AnnouncementImage, Camera, Link, Official, Contact]
+__all__ += [m.__name__ for m in INFO_MODELS] + ["INFO_MODELS"]

@@ -12,6 +12,7 @@ from ..clock import Clock, to_iso
 from ..db import write_transaction
 from ..display.words import call_sentence
 from ..errors import ApiError
+from ..info import schedule as office_hours
 from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket, TicketSequence
 from ..sync.outbox import record_event
 from . import rules
@@ -42,6 +43,9 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
         service = get_service(service_code)
         if not service.is_open:
             raise ApiError(409, "service_closed", _("Layanan %(name)s sedang tutup.", name=service.name))
+        closed = office_hours.refusal_for(service, clock)  # office hours and holidays (edge_server/info)
+        if closed:
+            raise ApiError(409, "service_closed", closed)
         seq, _created = TicketSequence.get_or_create(service=service, business_date=today)
         if rules.cap_reached(seq.last_number, service.daily_cap):
             raise ApiError(409, "service_full", _("Kuota antrian %(name)s hari ini sudah habis.", name=service.name))
@@ -227,10 +231,11 @@ def services_overview(clock: Clock, default_minutes: float = 5.0) -> list[dict]:
                    .where((Ticket.status == rules.WAITING) & (Ticket.business_date == today))
                    .group_by(Ticket.service).tuples())
     out = []
+    hours_status = office_hours.statuses(clock)  # open (switch and hours), opens_at, closed_reason
     for service in Service.select().order_by(Service.sort_order, Service.code):
         n = waiting.get(service.id, 0)
         out.append({
-            "code": service.code, "name": service.name, "open": bool(service.is_open), "waiting": n,
+            "code": service.code, "name": service.name, **hours_status[service.id], "waiting": n,
             "estimated_wait_minutes": rules.estimate_wait_minutes(
                 n, _avg_minutes(service.id, default_minutes), _counters_for(service.id)),
         })

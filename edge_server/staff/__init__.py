@@ -13,11 +13,13 @@ def init_app(app, csrf) -> None:
     from . import admin, api, auth, console, reports  # noqa: F401  (routes)
     from . import letters, residents  # noqa: F401  (letters and residents pages)
     from . import sync as sync_page  # the sync status page
+    from . import info as info_pages  # village information: announcements, hours, cameras, links, profile
     from .blueprint import staff
 
     residents.init_app(app)
     letters.init_app(app)
     sync_page.init_app(app)
+    info_pages.init_app(app, csrf)
     app.register_blueprint(staff)
     auth.init_app(app)
 
