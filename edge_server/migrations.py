@@ -42,3 +42,10 @@ def _village_information(db: SqliteDatabase) -> None:
     from .models.info import AnnouncementImage, Camera, Contact, Holiday, Link, Official, ServiceHours
 
     db.create_tables([ServiceHours, Holiday, AnnouncementImage, Camera, Link, Official, Contact], safe=True)
+
+
+@migration(4, "satisfaction survey")
+def _survey(db: SqliteDatabase) -> None:
+    from .models.survey import SURVEY_MODELS
+
+    db.create_tables(SURVEY_MODELS, safe=True)

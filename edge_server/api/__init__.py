@@ -67,4 +67,4 @@ def http_error_json(exc: HTTPException):
                               "message": messages.get(code, exc.description or "")}}), code
 
 
-from . import cameras, devices, identity, info, letters, openapi, tickets  # noqa: E402,F401  (routes)
+from . import cameras, devices, identity, info, letters, openapi, survey, tickets  # noqa: E402,F401

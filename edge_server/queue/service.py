@@ -37,6 +37,7 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
 
     :raises ApiError: 404 unknown service, 409 service closed or full for today.
     """
+    clock.require_trusted()
     now = clock.utcnow()
     today = clock.business_date()
     with write_transaction():

@@ -10,18 +10,23 @@ def register_nav(app, endpoint: str, label, admin: bool = False) -> None:
 
 
 def init_app(app, csrf) -> None:
-    from . import admin, api, auth, console, reports  # noqa: F401  (routes)
+    from . import account, admin, api, auth, clock, console, reports, survey, walkin  # noqa: F401  (routes)
     from . import letters, residents  # noqa: F401  (letters and residents pages)
-    from . import sync as sync_page  # the sync status page
     from . import info as info_pages  # village information: announcements, hours, cameras, links, profile
+    from . import sync as sync_page  # the sync status page
     from .blueprint import staff
 
     residents.init_app(app)
     letters.init_app(app)
     sync_page.init_app(app)
+
     info_pages.init_app(app, csrf)
     app.register_blueprint(staff)
     auth.init_app(app)
+    clock.init_app(app)
+    from flask_babel import lazy_gettext
+
+    register_nav(app, "staff.survey_results", lazy_gettext("Survei"))
 
     @app.context_processor
     def _nav():
