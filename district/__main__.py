@@ -47,7 +47,11 @@ def cmd_serve(args) -> int:
                   flush=True)
     from .db import database
 
-    database.close()  # workers open their own connections after fork
+    # Workers open their own connections after fork; none may inherit one of ours.
+    if hasattr(database.obj, "close_all"):
+        database.obj.close_all()
+    else:
+        database.close()
     serve(cfg, port)
     return 0
 

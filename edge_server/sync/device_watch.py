@@ -27,6 +27,8 @@ def report_offline_devices(now: datetime) -> int:
                                        & (Device.last_seen < cutoff)))
     reported = 0
     for device in quiet:
+        if _last_reported_online(device.id) is not True:
+            continue  # already reported offline (or never online): no write lock needed
         with write_transaction():
             if _last_reported_online(device.id) is not True:
                 continue

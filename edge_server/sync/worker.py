@@ -29,6 +29,7 @@ from .device_watch import report_offline_devices
 log = logging.getLogger(__name__)
 
 CONFIG_POLL_SECONDS = 60.0
+PRUNE_EVERY_SECONDS = 3600.0
 MAX_SKEW_RETRIES = 2
 MAX_CONFLICT_RETRIES = 3
 ONCE_ATTEMPTS = 6
@@ -54,6 +55,7 @@ class SyncWorker:
         self.lock_path = Path(self.cfg.data_dir) / "sync.lock"
         self._client = client
         self._last_config_poll = 0.0
+        self._last_prune = 0.0
         self.stopped = threading.Event()
 
     # ---- one cycle -----------------------------------------------------------------------------------------
@@ -88,7 +90,9 @@ class SyncWorker:
         result = self._send_pending()
         if result.ok:
             self._poll_config(force_config)
-            store.prune(self.clock.utcnow(), self.cfg.sync_retention_days)
+            if time.monotonic() - self._last_prune >= PRUNE_EVERY_SECONDS or not self._last_prune:
+                store.prune(self.clock.utcnow(), self.cfg.sync_retention_days)
+                self._last_prune = time.monotonic()
         else:
             store.record_failure(result.error, self.clock.utcnow())
         return result
