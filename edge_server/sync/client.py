@@ -76,7 +76,7 @@ class DistrictClient:
             return Failed(f"tidak tersambung ke kabupaten ({type(exc).__name__})")
         return classify(response.status_code, _json(response))
 
-    def fetch_config(self, etag: str = "", clock_offset: float = 0.0) -> DistrictConfig | Failed:
+    def fetch_config(self, etag: str = "", clock_offset: float = 0.0) -> DistrictConfig | ClockSkew | Failed:
         """GET the village's district configuration (announcements); 304 when the ETag still matches."""
         headers = signed_headers(self.village, self.secret, self._stamp(clock_offset), b"")
         if etag:
@@ -89,7 +89,11 @@ class DistrictClient:
         if response.status_code == 304:
             return DistrictConfig(not_modified=True, etag=etag)
         body = _json(response)
-        if response.status_code != 200 or not isinstance(body.get("announcements"), list):
+        if response.status_code != 200:
+            outcome = classify(response.status_code, body)
+            return outcome if isinstance(outcome, (ClockSkew, Failed)) else Failed(
+                f"konfigurasi kabupaten gagal (HTTP {response.status_code})", response.status_code)
+        if not isinstance(body.get("announcements"), list):
             return Failed(f"konfigurasi kabupaten gagal (HTTP {response.status_code})", response.status_code)
         return DistrictConfig(not_modified=False, etag=response.headers.get("ETag", ""),
                               announcements=body["announcements"])

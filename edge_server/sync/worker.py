@@ -138,6 +138,9 @@ class SyncWorker:
             return
         state = store.sync_state()
         answer = self.client().fetch_config(state.config_etag, state.clock_offset)
+        if isinstance(answer, ClockSkew):  # an idle village learns the district's time here
+            store.set_clock_offset(answer.server_time - time.time())
+            answer = self.client().fetch_config(state.config_etag, answer.server_time - time.time())
         if isinstance(answer, DistrictConfig):
             self._last_config_poll = time.monotonic()
             if not answer.not_modified:
@@ -145,7 +148,7 @@ class SyncWorker:
                 store.set_config_etag(answer.etag)
                 log.info("sync: %d district announcements", count)
         else:
-            log.warning("sync: %s", answer.reason)
+            log.warning("sync: %s", getattr(answer, "reason", "clock still differs from the district's"))
 
     # ---- the loop ------------------------------------------------------------------------------------------
 

@@ -101,6 +101,14 @@ def test_clock_skew_adopts_the_district_time(edge, district, worker):
     assert district_counts(district, CODE, _today(edge))["tickets_issued"] == 2
 
 
+def test_an_idle_village_learns_the_district_time_from_the_config_poll(edge, district, worker):
+    district.extensions["district_config"] = type(district.extensions["district_config"])(
+        **{**district.extensions["district_config"].__dict__, "clock_offset_seconds": -900.0})
+    assert worker.cycle(force_config=True).ok
+    assert -910 < store.sync_state().clock_offset < -890
+    assert store.sync_state().config_etag
+
+
 def test_seq_conflict_renumbers_what_was_not_acknowledged(edge, district, worker):
     """GIVEN the district holds seqs 1-3 from before a restore WHEN this edge sends its own 1.. THEN it renumbers."""
     from district.ingest import store_batch
