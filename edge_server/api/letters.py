@@ -47,4 +47,5 @@ def list_letters():
     """The identified resident's letter requests, newest first."""
     session = _full_session()
     base_url = config().base_url()
-    return jsonify({"letters": [letters.letter_json(x, base_url) for x in letters.resident_letters(session.resident_id)]})
+    found = letters.resident_letters(session.resident_id)
+    return jsonify({"letters": [letters.letter_json(letter, base_url) for letter in found]})

@@ -44,7 +44,9 @@ def paper(name: str | None) -> Paper:
 
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code (no CDN, no image file)."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff"))
+    # omitsize: a viewBox instead of width/height, so CSS sizes it without clipping; border 4 = the quiet zone
+    return Markup(segno.make(url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff",
+                                                        omitsize=True))
 
 
 def logo_path(data_dir: str | Path) -> Path | None:
@@ -67,7 +69,7 @@ def address_line(resident) -> str:
     parts = [resident.address] if resident.address else []
     if resident.rt or resident.rw:
         parts.append(f"RT {resident.rt or '-'}/RW {resident.rw or '-'}")
-    if resident.dusun:
+    if resident.dusun and resident.dusun.lower() not in (resident.address or "").lower():
         parts.append(f"Dusun {resident.dusun}")
     return ", ".join(parts) or "-"
 

@@ -27,6 +27,7 @@ RELIGIONS = ["Islam"] * 9 + ["Kristen"]
 JOBS = ["Petani/Pekebun", "Nelayan/Perikanan", "Wiraswasta", "Buruh Harian Lepas", "Mengurus Rumah Tangga",
         "Pedagang", "Karyawan Swasta", "Pelajar/Mahasiswa", "Guru", "Perangkat Desa"]
 DUSUN = ["Krajan", "Mojo Lor", "Mojo Kidul", "Sidomulyo"]
+STREETS = ["Jl. Kenanga", "Jl. Melati", "Jl. Mawar", "Jl. Pantura", "Jl. Masjid", "Gg. Mangga"]
 OTHER_DISTRICTS = ["331708", "331710", "331701"]  # a few people registered elsewhere in Rembang
 
 
@@ -46,7 +47,7 @@ def _people(rng: random.Random) -> list[dict]:
             "nik": make_nik(prefix, born, sex, index + 1), "no_kk": family_kk, "name": f"{first} {rng.choice(LAST)}",
             "sex": sex, "birth_place": rng.choice(PLACES), "birth_date": born, "religion": rng.choice(RELIGIONS),
             "occupation": rng.choice(JOBS), "marital_status": "Kawin" if born.year < 1998 else "Belum Kawin",
-            "address": f"Dusun {dusun}", "dusun": dusun, "rt": rt, "rw": rw,
+            "address": f"{rng.choice(STREETS)} No. {rng.randint(1, 60)}", "dusun": dusun, "rt": rt, "rw": rw,
         })
     return people
 
@@ -67,7 +68,8 @@ def seed_residents(cfg: EdgeConfig, clock: Clock) -> dict:
             tags[with_card[len(tags)]] = uid
     distinct = sorted(set(pins.values()))
     with ThreadPoolExecutor(max_workers=4) as workers:  # scrypt releases the GIL
-        by_pin = dict(zip(distinct, workers.map(lambda pin: hash_secret(pin, cfg.pin_hash), distinct)))
+        hashed = workers.map(lambda pin: hash_secret(pin, cfg.pin_hash), distinct)
+        by_pin = dict(zip(distinct, hashed, strict=True))
     hashes = {i: by_pin[pin] for i, pin in pins.items()}
     now = clock.utcnow()
     rows = [{**person, "pin_hash": hashes.get(i), "pin_set_at": now if i in hashes else None,

@@ -127,7 +127,9 @@ def identify_pin(nik: object, pin: object, device: Device, cfg: EdgeConfig, cloc
     resident = _usable(Resident.get_or_none(Resident.nik == nik))
     stored = resident.pin_hash if resident is not None and resident.pin_hash else None
     if stored is None:  # spend the same time as a real check, then answer like a wrong PIN
-        stored = _DUMMY_HASHES.setdefault(cfg.pin_hash, hash_secret("-", cfg.pin_hash))
+        if cfg.pin_hash not in _DUMMY_HASHES:
+            _DUMMY_HASHES[cfg.pin_hash] = hash_secret("-", cfg.pin_hash)
+        stored = _DUMMY_HASHES[cfg.pin_hash]
         resident = None
     ok = check_secret(stored, pin[:64]) and resident is not None
     if not ok:

@@ -5,17 +5,17 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
-from peewee import EXCLUDED, fn
+from peewee import fn
 
 from drivers.idcard import InvalidNik, classify_scan, parse_nik
 
-from ..db import write_transaction
+from ..db import database, write_transaction
 from ..models import Resident
 from ..security import hash_secret
 
 IDENTITY_COLUMNS = ("no_kk", "name", "sex", "birth_place", "birth_date", "religion", "occupation",
                     "marital_status", "address", "dusun", "rt", "rw")
-BATCH = 500  # rows per INSERT (SQLite allows 32766 variables; 15 columns x 500 rows stays well below)
+BATCH = 5000  # rows per executemany call (progress is reported between calls)
 
 
 class ResidentError(ValueError):
@@ -33,19 +33,22 @@ def import_rows(rows: list[dict], now: datetime,
 
     PINs, RFID tags and the active flag of existing residents are kept. Returns (created, updated).
     """
-    update = {getattr(Resident, c): getattr(EXCLUDED, c) for c in IDENTITY_COLUMNS}
-    update[Resident.updated_at] = EXCLUDED.updated_at
+    # One prepared upsert run with executemany: ~10x faster than building a query per batch in peewee.
+    columns = ("nik", *IDENTITY_COLUMNS, "active", "created_at", "updated_at")
+    names = [getattr(Resident, c).column_name for c in columns]
+    refresh = [getattr(Resident, c).column_name for c in (*IDENTITY_COLUMNS, "updated_at")]
+    sql = (f'INSERT INTO "{Resident._meta.table_name}" ({", ".join(names)}) '
+           f'VALUES ({", ".join("?" * len(names))}) ON CONFLICT("nik") DO UPDATE SET '
+           + ", ".join(f"{c} = excluded.{c}" for c in refresh))
     created = 0
     with write_transaction():
         known = {nik for (nik,) in Resident.select(Resident.nik).tuples()}
+        connection = database.connection()
         for start in range(0, len(rows), BATCH):
             chunk = rows[start:start + BATCH]
-            values = [{"nik": r["nik"], **{c: r[c] for c in IDENTITY_COLUMNS}, "created_at": now,
-                       "updated_at": now} for r in chunk]
+            connection.executemany(sql, [(r["nik"], *(r[c] for c in IDENTITY_COLUMNS), True, now, now)
+                                         for r in chunk])
             created += sum(1 for r in chunk if r["nik"] not in known)
-            (Resident.insert_many(values)
-             .on_conflict(conflict_target=[Resident.nik], update=update)
-             .execute())
             if progress:
                 progress(start + len(chunk), len(rows))
     return created, len(rows) - created
@@ -97,7 +100,7 @@ def new_pin() -> str:
     """Six random digits, never an obvious one (all the same, or a straight run up or down)."""
     while True:
         pin = "".join(secrets.choice("0123456789") for _ in range(6))
-        steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+        steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
         if steps not in ({0}, {1}, {-1}):
             return pin
 

@@ -95,8 +95,8 @@ def resident_edit(resident_id: str):
 
 
 def _detail(resident: Resident, shown_pin: str | None = None, print_note: str | None = None, status=200):
-    from .letters import all_types
     from ..letters import service as letters
+    from .letters import all_types
 
     return render_template("staff/residents_detail.html", r=resident, shown_pin=shown_pin, print_note=print_note,
                            letters=letters.resident_letters(resident.id), types=all_types(),

@@ -201,7 +201,7 @@ def test_two_staff_numbering_at_the_same_moment_get_consecutive_numbers(kiosk, r
         barrier = threading.Barrier(2)
         answers: dict[str, dict] = {}
 
-        def approve(letter_id):
+        def approve(letter_id, barrier=barrier, answers=answers):
             barrier.wait()
             answers[letter_id] = move(staff, letter_id, 2).json
 
@@ -213,7 +213,8 @@ def test_two_staff_numbering_at_the_same_moment_get_consecutive_numbers(kiosk, r
         numbers = sorted(int(answers[i]["letter"]["letter_number"].split("/")[1]) for i in ids)
         assert numbers[1] == numbers[0] + 1
     with app.app_context():
-        all_numbers = [x.letter_number for x in LetterRequest.select().where(LetterRequest.letter_number.is_null(False))]
+        numbered = LetterRequest.select().where(LetterRequest.letter_number.is_null(False))
+        all_numbers = [x.letter_number for x in numbered]
     assert len(all_numbers) == len(set(all_numbers)) == 6
 
 
