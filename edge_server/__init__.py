@@ -59,6 +59,7 @@ def create_app(config=None, *, clock=None) -> Flask:
 
     db = open_database(cfg.database_path)
     migrate(db)
+    _ensure_village_profile(cfg)
 
     @app.before_request
     def _connect():
@@ -109,6 +110,16 @@ def create_app(config=None, *, clock=None) -> Flask:
         return "Terjadi kesalahan di server. Coba lagi.", 500
 
     return app
+
+
+def _ensure_village_profile(cfg) -> None:
+    """A fresh install (provisioning writes village_code and village_name) gets its profile row."""
+    from .models import VillageProfile
+
+    if cfg.village_code and not VillageProfile.select().exists():
+        code = cfg.village_code.replace(".", "")
+        dotted = f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
+        VillageProfile.create(code=dotted, name=cfg.village_name or dotted, timezone=cfg.timezone)
 
 
 def _register_optional_blueprints(app: Flask, csrf: CSRFProtect) -> None:

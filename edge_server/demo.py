@@ -31,7 +31,10 @@ def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
     now = clock.utcnow()
     staff = []
     with write_transaction():
-        VillageProfile.create(**VILLAGE)
+        if VillageProfile.select().exists():  # made from the configuration at start: complete it
+            VillageProfile.update(**VILLAGE).execute()
+        else:
+            VillageProfile.create(**VILLAGE)
         for order, (code, name) in enumerate(SERVICES):
             Service.create(code=code, name=name, is_open=True, daily_cap=None, sort_order=order)
         for number, name, codes in COUNTERS:

@@ -70,7 +70,8 @@ def test_usb_copy_goes_under_the_village_folder(cfg, app, tmp_path):
     assert gzip.open(copies[0]).read(16) == b"SQLite format 3\x00"
 
 
-@pytest.mark.parametrize("content", [b"not a database", gzip.compress(b"garbage" * 100), b""])
+@pytest.mark.parametrize("content", [b"not a database", gzip.compress(b"garbage" * 100, mtime=0), b""],
+                         ids=["text", "gzip-garbage", "empty"])
 def test_restore_refuses_files_that_are_not_backups(tmp_path, content):
     bad = tmp_path / "bad.sqlite3.gz"
     bad.write_bytes(content)

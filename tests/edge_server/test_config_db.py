@@ -95,3 +95,14 @@ def test_upgrade_runs_new_migrations_and_keeps_data(tmp_path, clock):
     raw = sqlite3.connect(cfg.database_path)
     assert raw.execute("select count(*), max(note) from ticket").fetchone() == (1, "")
     raw.close()
+
+
+def test_a_fresh_install_gets_its_village_profile_from_the_configuration(tmp_path, clock):
+    from edge_server.models import VillageProfile
+
+    cfg = load_config(None, env={}, data_dir=str(tmp_path), village_code="3317092005", village_name="Banyudono")
+    app = create_app(cfg, clock=clock)
+    with app.app_context():
+        village = VillageProfile.get()
+    assert (village.code, village.name) == ("33.17.09.2005", "Banyudono")
+    assert app.test_client().get("/api/v1/health").get_json()["village"]["name"] == "Banyudono"
