@@ -70,6 +70,28 @@ def spec() -> dict:
                                      errors=("400", "401", "403", "404")),
                          "get": _op("The resident's letter requests", session=True, errors=("401", "403"))},
             "/info": {"get": _op("Village information, announcements, office hours")},
+            "/tickets/{id}/printed": {"post": {**_op("Report whether the ticket's receipt printed", body={
+                "type": "object", "required": ["printed"],
+                "properties": {"printed": {"type": "boolean"}, "error": {"type": "string"}}},
+                errors=("400", "401", "404")), "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+            "/cameras": {"get": _op("Public CCTV cameras with their last good image")},
+            "/links": {"get": _op("Links residents can take home, with QR codes")},
+            "/survey": {"get": _op("The satisfaction question"),
+                        "post": _op("Store a satisfaction answer", "201", {
+                            "type": "object", "required": ["score"],
+                            "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5},
+                                           "improve": {"type": "string"}, "service": {"type": "string"},
+                                           "ticket_id": {"type": "string"}}}, errors=("400", "401", "404", "409"))},
+            **{path: {"get": {**_op("A signed image (no token; the signature is the key)", auth=False,
+                                    errors=("404",)),
+                              "parameters": [{"name": n, "in": "path", "required": True, "schema": {"type": t}}
+                                             for n, t in params]}}
+               for path, params in (
+                   ("/media/announcements/{announcement_id}/{sig}.jpg",
+                    (("announcement_id", "integer"), ("sig", "string"))),
+                   ("/media/cameras/{camera_id}/{sig}.jpg", (("camera_id", "integer"), ("sig", "string"))),
+                   ("/media/links/{link_id}/{sig}.png", (("link_id", "integer"), ("sig", "string"))))},
         },
     }
 

@@ -289,3 +289,17 @@ def test_info_lists_live_announcements_for_kiosks_and_office_hours(app, kiosk, c
     hours = {h["service"]: h for h in body["office_hours"]}
     assert set(hours) == {"A", "B", "C"} and hours["A"]["open_now"] is True
     assert hours["A"]["always_open"] is True  # the demo village: open every day all day (CONTRACTS.md)
+
+
+def test_openapi_describes_every_api_route(app, client):
+    """Every /api/v1 route the app serves is in the spec (so clients and schemathesis see all of it)."""
+    import re as _re
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule == "/api/v1/openapi.json":
+            continue
+        path = _re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):]).replace("{ticket_id}", "{id}")
+        assert path in spec["paths"], path
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in spec["paths"][path], (method, path)
