@@ -120,3 +120,12 @@ def test_deactivated_residents_cannot_use_the_kiosk(staff, demo, app, kiosk):
     assert kiosk.post("/api/v1/identify", json={"scan": person["nik"]}).status_code == 404
     form(staff, f"/staff/residents/{rid}/active", active="1")
     assert kiosk.post("/api/v1/identify", json={"scan": person["nik"]}).status_code == 200
+
+
+def test_pages_follow_the_console_language(staff, demo, kiosk):
+    staff.raw.post("/staff/language", data={"csrf_token": staff.token, "lang": "en"})
+    page = staff.get(f"/staff/residents?q={demo['residents'][0]['nik']}").text
+    assert "Residents" in page and "Search NIK, name or family card no." in page
+    assert "Letter requests" in staff.get("/staff/letters").text
+    english = kiosk.post("/api/v1/identify?lang=en", json={"scan": "x-y-z"})
+    assert english.json["error"]["message"].startswith("Card not recognised")
