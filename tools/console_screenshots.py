@@ -1,0 +1,68 @@
+"""Screenshots of the staff console, the TV board and the phone page for docs/ (headless Chromium).
+
+Run: .venv/bin/python -m tools.console_screenshots  (starts its own demo edge server in a temp dir)
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.conftest import EdgeServerProcess
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EdgeServerProcess(Path(tmp) / "edge").start()
+        try:
+            with requests.Session() as kiosk:
+                kiosk.headers.update(server.kiosk_headers)
+                for service, priority in ("A", False), ("A", False), ("B", True), ("C", False), ("A", False):
+                    kiosk.post(f"{server.url}/api/v1/tickets", json={"service": service, "priority": priority})
+                ticket = kiosk.post(f"{server.url}/api/v1/tickets", json={"service": "B"}).json()["ticket"]
+            user = server.staff_user("admin")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(f"{server.url}/staff/login")
+                page.screenshot(path=OUT / "console-login.png")
+                page.fill("input[name=username]", user["username"])
+                page.fill("input[name=password]", user["password"])
+                page.click("button[type=submit]")
+                page.goto(f"{server.url}/staff/counter/1")
+                page.click("#btn-call-next")
+                page.wait_for_function("document.getElementById('current-number').textContent !== '—'")
+                time.sleep(0.5)
+                page.screenshot(path=OUT / "console-counter.png", full_page=True)
+                board = browser.new_page(viewport={"width": 1920, "height": 1080})
+                board.goto(f"{server.url}/display")
+                time.sleep(2)
+                board.screenshot(path=OUT / "board-1920x1080.png")
+                page.click("#btn-finish")
+                time.sleep(0.5)
+                page.goto(f"{server.url}/staff/reports/daily")
+                page.screenshot(path=OUT / "console-report.png", full_page=True)
+                page.goto(f"{server.url}/staff/admin/devices")
+                page.screenshot(path=OUT / "console-devices.png", full_page=True)
+                phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+                phone.goto(ticket["track_url"])
+                time.sleep(0.5)
+                phone.screenshot(path=OUT / "phone-ticket.png")
+                browser.close()
+        finally:
+            server.stop()
+    print(f"screenshots written to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
