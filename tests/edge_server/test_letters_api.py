@@ -226,3 +226,13 @@ def test_counter_restarts_in_a_new_year_by_the_village_clock(kiosk, resident_ses
     assert move(staff, second, 2).json["letter"]["letter_number"] == "S-41/002/33.17.09.2016/XII/2026"
     set_clock(clock, datetime(2026, 12, 31, 17, 30))  # 2027-01-01 00:30 in Asia/Jakarta
     assert move(staff, third, 2).json["letter"]["letter_number"] == "S-41/001/33.17.09.2016/I/2027"
+
+
+def test_a_fresh_install_without_demo_has_the_letter_types(tmp_path):
+    from edge_server import create_app
+    from edge_server.config import load_config
+    from edge_server.models import LetterType
+
+    app = create_app(load_config(None, env={}, data_dir=str(tmp_path / "fresh")))
+    with app.app_context():
+        assert LetterType.select().where(LetterType.self_service == True).count() == 12  # noqa: E712

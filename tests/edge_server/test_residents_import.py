@@ -184,3 +184,27 @@ def test_staff_upload_needs_the_csrf_token(staff):
     page = staff.raw.post("/staff/residents/import", data={"file": (
         io.BytesIO(csv_bytes([person(1)])), "p.csv")}, content_type="multipart/form-data")
     assert page.status_code == 400
+
+
+class FakeTerminal(io.StringIO):
+    def __init__(self, tty: bool):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_large_files():
+    from edge_server.residents_cli import Progress
+
+    terminal, pipe = FakeTerminal(True), FakeTerminal(False)
+    for stream in (terminal, pipe):
+        bar = Progress("menyimpan", stream=stream)
+        bar(2500, 5000)
+        bar(5000, 5000)
+    assert "\rmenyimpan [" in terminal.getvalue() and "5000/5000\n" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+    small = FakeTerminal(True)
+    Progress("x", stream=small)(10, 10)
+    assert small.getvalue() == ""
