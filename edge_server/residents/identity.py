@@ -96,6 +96,8 @@ def _reserve_try(key: str, cfg: EdgeConfig, now: datetime) -> None:
     :raises ApiError: 429 locked while the NIK is locked.
     """
     with write_transaction():
+        # expired locks carry nothing worth keeping (a NIK starts again at one failure after its lock)
+        PinThrottle.delete().where((PinThrottle.locked_until < now) & (PinThrottle.key != key)).execute()
         row = PinThrottle.get_or_none(PinThrottle.key == key)
         if row is not None and row.locked_until is not None and row.locked_until > now:
             raise _locked_error(cfg)
