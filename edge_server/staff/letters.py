@@ -31,6 +31,11 @@ def _cfg():
     return current_app.extensions["edge_config"]
 
 
+def _local(naive_utc) -> str:
+    """A stored UTC time as the village's local date and time, for the console."""
+    return f"{_clock().local(naive_utc):%Y-%m-%d %H:%M}"
+
+
 def _actor() -> str:
     return g.staff_user.username
 
@@ -52,7 +57,7 @@ def letters_inbox():
     tabs = [(s, letters.status_label(s), counts[s]) for s in rules.STATUSES]
     return render_template("staff/letters.html", rows=rows, tabs=tabs, status=status,
                            open_count=sum(counts[s] for s in rules.OPEN_STATUSES),
-                           label=letters.status_label)
+                           label=letters.status_label, local=_local)
 
 
 @staff.route("/letters/<letter_id>", methods=["GET", "POST"])
@@ -77,8 +82,7 @@ def letter_detail(letter_id: str):
         "staff/letter.html", letter=letter, resident=letter.resident, values=letters.field_values(letter),
         fields=letters.type_fields(letter.letter_type),
         requirements=letters.type_requirements(letter.letter_type), moves=moves,
-        status_label=letters.status_label(letter.status),
-        json=letters.letter_json(letter, _cfg().base_url()))
+        status_label=letters.status_label(letter.status), created=_local(letter.created_at))
 
 
 @staff.post("/api/letters/<letter_id>/status")
