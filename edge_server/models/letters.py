@@ -1,5 +1,5 @@
 """Letter types, letter requests (permohonan surat) and the yearly number counters."""
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from ..db import BaseModel
 from .device import Device
