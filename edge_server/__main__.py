@@ -13,6 +13,8 @@ log = logging.getLogger("edge_server")
 def _setup_logging() -> None:
     logging.basicConfig(level=os.environ.get("ANJUNGAN_LOG_LEVEL", "INFO"), stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # peewee logs every query's parameters at DEBUG, and those carry NIKs: never below INFO.
+    logging.getLogger("peewee").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 def _config(args, **overrides):
@@ -25,7 +27,7 @@ def _config(args, **overrides):
 
 
 def cmd_serve(args) -> int:
-    """Run the edge server on waitress (a production WSGI server)."""
+    """Run the edge server on waitress (a production WSGI server); with a certificate, see _serve_tls."""
     from waitress import create_server
 
     from . import create_app
@@ -38,6 +40,8 @@ def cmd_serve(args) -> int:
         if "ANJUNGAN_CLOCK_SOURCE" not in os.environ:
             overrides["clock_source"] = "host"  # a demo on a laptop or container trusts the host's clock
     cfg = _config(args, **overrides)
+    if cfg.tls_enabled:
+        return _serve_tls(args, cfg)
     fresh = not cfg.database_path.exists()
     clock = Clock(cfg.zone)
     app = create_app(cfg, clock=clock)
@@ -59,6 +63,22 @@ def cmd_serve(args) -> int:
         from dataclasses import replace
 
         app.extensions["edge_config"] = replace(cfg, port=port)
+    _start_background_jobs(app, cfg, clock)
+    log.info("listening on http://%s:%d", host, port)
+    from . import sdnotify
+
+    sdnotify.ready(f"listening on port {port}")
+    sdnotify.start_watchdog(lambda: _answers_health(host, port))
+    _stop_board_streams_on_interrupt(app)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _start_background_jobs(app, cfg, clock) -> None:
+    """The in-process threads `serve` runs exactly once: timekeeper, district sync, retention, backups, cameras."""
     from .timekeeping import Timekeeper
 
     timekeeper = Timekeeper(clock, Path(cfg.data_dir) / "clock.json", policy=cfg.clock_source)
@@ -77,16 +97,52 @@ def cmd_serve(args) -> int:
     from .info.cameras import start_camera_refresher
 
     start_camera_refresher(app)  # public cameras: fetched here only, never by create_app (tests, CLI)
-    log.info("listening on http://%s:%d", host, port)
-    from . import sdnotify
 
-    sdnotify.ready(f"listening on port {port}")
-    sdnotify.start_watchdog(lambda: _answers_health(host, port))
-    _stop_board_streams_on_interrupt(app)
+
+def _serve_tls(args, cfg) -> int:
+    """HTTPS on tls_port, plain HTTP on port (this machine: the app; the LAN: a redirect); see https_server.py."""
+    from dataclasses import replace
+
+    from . import create_app, sdnotify
+    from .clock import Clock
+    from .config import ConfigError
+    from .db import database
+    from .demo import seed_demo, write_demo_json
+    from .display import stop_streams
+    from .https_server import bind_listener, serve_https
+    from .tls import CertificatePages, LanRedirect, load_certificate
+
+    certificate = load_certificate(cfg)  # a missing or mismatched file stops here, naming the key
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+        http_sock = bind_listener(cfg.host, cfg.port)
+        https_sock = bind_listener(cfg.host, cfg.tls_port)
+    except OSError as exc:
+        raise ConfigError(f"config key 'port'/'tls_port': cannot listen on {cfg.host}: {exc.strerror}") from None
+    port, tls_port = http_sock.getsockname()[1], https_sock.getsockname()[1]
+    fresh = not cfg.database_path.exists()
+    cfg = replace(cfg, port=port, tls_port=tls_port)
+    clock = Clock(cfg.zone)
+    app = create_app(cfg, clock=clock)
+    host = cfg.host
+    if args.demo and fresh:
+        url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        with app.app_context():
+            demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
+        write_demo_json(cfg.data_dir, demo)
+        log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
+    if not database.is_closed():
+        database.close()  # no SQLite connection may cross the fork into the worker
+
+    def on_ready() -> None:
+        log.info("listening on http://%s:%d", host, port)
+        log.info("listening on https://%s:%d (certificate SHA-256 %s)", host, tls_port, certificate.fingerprint)
+        sdnotify.ready(f"listening on ports {port} and {tls_port} (https)")
+        sdnotify.start_watchdog(lambda: _answers_health(host, port))
+
+    https_app = CertificatePages(app, certificate)
+    serve_https(https_app, LanRedirect(https_app, tls_port), https_sock, http_sock, threads=cfg.threads,
+                on_ready=on_ready, start_jobs=lambda: _start_background_jobs(app, cfg, clock),
+                stop_streams=lambda: stop_streams(app), certfile=cfg.tls_cert, keyfile=cfg.tls_key)
     return 0
 
 

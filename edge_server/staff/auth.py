@@ -60,8 +60,9 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     cfg = _cfg()
     user = StaffUser.get_or_none((StaffUser.username == username) & (StaffUser.active == True))  # noqa: E712
     if user is None:
-        dummy = _DUMMY_HASHES.setdefault(cfg.password_hash, hash_secret("x", cfg.password_hash))
-        check_secret(dummy, password)
+        if cfg.password_hash not in _DUMMY_HASHES:
+            _DUMMY_HASHES[cfg.password_hash] = hash_secret("x", cfg.password_hash)
+        check_secret(_DUMMY_HASHES[cfg.password_hash], password)
         _record_failure(username)
         return None
     if not check_secret(user.password_hash, password):
