@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     _setup_logging()
     args = build_parser().parse_args(argv)
+    from peewee import OperationalError
+
     from .config import ConfigError
 
     try:
@@ -159,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:  # no database server, wrong credentials, locked file...
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: cannot use the database: {first_line}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

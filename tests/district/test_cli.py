@@ -81,3 +81,10 @@ def test_serve_on_postgresql_with_port_zero(tmp_path, pg_url):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path, capsys):
+    code = main(["villages", "list", "--data-dir", str(tmp_path),
+                 "--database-url", "postgresql://hub:topsecret@127.0.0.1:1/hub"])
+    err = capsys.readouterr().err
+    assert code == 3 and "cannot use the database" in err and "topsecret" not in err
