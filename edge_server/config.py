@@ -41,12 +41,20 @@ class EdgeConfig:
     sync_backoff_base_seconds: float = 2.0
     sync_backoff_max_seconds: float = 240.0
     sync_retention_days: int = 30
+    # Backups sent to the district are encrypted with a key derived from this passphrase when set (the hub never
+    # sees it), else from district_secret (which the hub holds); see edge_server/backup_crypto.py.
+    backup_key: str = ""
     counter_printer: str = ""
     espeak_command: str = "espeak-ng"
     voice: str = "id"
     threads: int = 24
     language: str = "id"
     clock_source: str = "auto"  # auto: trust the clock only once NTP, the district or an admin vouches; host: always
+    # HTTPS on the LAN (edge_server/tls.py): with a certificate, `port` stays plain HTTP, serving the app to this
+    # machine (127.0.0.1: a kiosk on the same Pi, the watchdog) and redirecting everyone else to https on tls_port.
+    tls_cert: str = ""  # PEM certificate file; empty: plain HTTP only, as before
+    tls_key: str = ""  # PEM private key file (0640 root:anjungan-edge)
+    tls_port: int = 8443  # 0: any free port (tests)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -61,7 +69,13 @@ class EdgeConfig:
         if self.public_url:
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        if self.tls_enabled:
+            return f"https://{host}:{self.tls_port}"
         return f"http://{host}:{self.port}"
+
+    @property
+    def tls_enabled(self) -> bool:
+        return bool(self.tls_cert)
 
 
 def _coerce(name: str, kind: type, value: object) -> object:
@@ -103,6 +117,12 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
     for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
+    if not 0 <= cfg.tls_port < 65536:
+        raise ConfigError(f"config key 'tls_port': {cfg.tls_port} is not a TCP port")
+    if bool(cfg.tls_cert) != bool(cfg.tls_key):
+        raise ConfigError("config key 'tls_key': tls_cert and tls_key go together")
+    if cfg.tls_cert and cfg.port and cfg.port == cfg.tls_port:
+        raise ConfigError("config key 'tls_port': must differ from 'port' (plain HTTP stays on 'port')")
     if cfg.clock_source not in ("auto", "host"):
         raise ConfigError("config key 'clock_source': must be 'auto' or 'host'")
     if cfg.language not in ("id", "en"):

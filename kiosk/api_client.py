@@ -3,16 +3,24 @@
 Blocking calls, each with a timeout; the controller runs them in worker threads. Errors become two exceptions:
 :class:`EdgeUnavailable` (no answer, a timeout, or a server fault: try later) and :class:`ApiError` (the server
 answered with a JSON error: show its meaning to the resident).
+
+An edge server on HTTPS has its own self-signed certificate: the kiosk pins the SHA-256 fingerprint of that
+certificate (``edge_fingerprint`` in kiosk.toml, stored by `provisioning kiosk`) and refuses any other one,
+whatever CA signed it (:class:`PinnedAdapter`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 log = logging.getLogger(__name__)
+CLOCK_WARN_SECONDS = 60
 
 
 class ApiError(Exception):
@@ -29,15 +37,53 @@ class EdgeUnavailable(Exception):
     """The edge server did not answer in time, could not be reached, or failed on its side (5xx)."""
 
 
+class EdgeCertificateError(EdgeUnavailable):
+    """The edge server's certificate is not the pinned one (another server, or the edge got a new certificate)."""
+
+
+class PinnedAdapter(HTTPAdapter):
+    """HTTPS that trusts exactly one certificate: the one whose DER bytes hash (SHA-256) to ``fingerprint``.
+
+    The CA chain and the host name are not checked (the certificate is self-signed and the edge may be reached
+    by address); urllib3 compares the peer certificate's fingerprint during the handshake, before a byte of the
+    request (the device token) is sent.
+    """
+
+    def __init__(self, fingerprint: str, **kwargs: Any) -> None:
+        self.fingerprint = normalise_fingerprint(fingerprint)
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["assert_fingerprint"] = self.fingerprint.replace(":", "").lower()
+        super().init_poolmanager(*args, **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs["verify"] = False  # no CA check: the fingerprint above is the check
+        return super().send(request, **kwargs)
+
+
+def normalise_fingerprint(text: str) -> str:
+    """``AB:CD:..``, ``abcd..`` or ``sha256:..`` -> ``AB:CD:...``. :raises ValueError: unless 64 hex digits."""
+    digest = text.strip().lower().removeprefix("sha256:").replace(":", "").replace(" ", "")
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError("a SHA-256 fingerprint has 64 hex digits (AB:CD:...)")
+    return ":".join(digest[i:i + 2] for i in range(0, 64, 2)).upper()
+
+
 class EdgeClient:
     """One kiosk's view of the edge server: a base URL, its device token and a timeout per call."""
 
     def __init__(self, base_url: str, token: str, timeout: float = 8.0,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, fingerprint: str = "") -> None:
         self.base_url = base_url.rstrip("/") + "/api/v1"
         self.token = token
         self.timeout = (min(3.0, timeout), timeout)  # connect, read
         self.http = session or requests.Session()
+        self.fingerprint = normalise_fingerprint(fingerprint) if fingerprint else ""
+        if self.fingerprint:
+            self.http.mount("https://", PinnedAdapter(self.fingerprint))
+        self.clock_offset: float | None = None  # edge time minus ours, seconds, from the last heartbeat
+        self._clock_warned_at: float | None = None
 
     def _call(self, method: str, path: str, body: dict | None = None, session: str | None = None,
               headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
@@ -53,6 +99,13 @@ class EdgeClient:
         try:
             response = self.http.request(method, self.base_url + path, json=body, headers=sent,
                                          timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            if self.fingerprint and "fingerprint" in str(exc).lower():
+                raise EdgeCertificateError(
+                    f"{method} {path}: the edge server's certificate is not the pinned one "
+                    f"({self.fingerprint[:23]}...); if the edge got a new certificate, run "
+                    f"`provisioning kiosk --edge-fingerprint NEW`") from exc
+            raise EdgeUnavailable(f"{method} {path}: SSLError (TLS handshake failed)") from exc
         except requests.RequestException as exc:
             raise EdgeUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
         if response.status_code >= 500:
@@ -71,8 +124,31 @@ class EdgeClient:
         return self._call("GET", "/health")[1]
 
     def heartbeat(self, version: str, printer: dict[str, Any], scanner: dict[str, Any]) -> None:
-        """Report this kiosk's version and device state so staff see faults."""
-        self._call("POST", "/devices/heartbeat", {"version": version, "printer": printer, "scanner": scanner})
+        """Report this kiosk's version and device state so staff see faults; check our clock against the edge's."""
+        answer = self._call("POST", "/devices/heartbeat",
+                            {"version": version, "printer": printer, "scanner": scanner})[1]
+        self.check_clock(answer.get("server_time"))
+
+    def check_clock(self, server_time: object, now: float | None = None) -> float | None:
+        """Compare the edge's ``server_time`` (ISO 8601 with offset) with our clock; warn (at most every 10
+        minutes) when they differ by more than a minute. Tickets and letters take the edge's time, so this only
+        tells the technician. :returns: the offset in seconds (edge minus kiosk), or None when unknown."""
+        if not isinstance(server_time, str):
+            return None
+        try:
+            edge = datetime.fromisoformat(server_time)
+        except ValueError:
+            return None
+        if edge.tzinfo is None:
+            return None
+        now = time.time() if now is None else now
+        self.clock_offset = edge.timestamp() - now
+        quiet = self._clock_warned_at is not None and time.monotonic() - self._clock_warned_at < 600
+        if abs(self.clock_offset) > CLOCK_WARN_SECONDS and not quiet:
+            self._clock_warned_at = time.monotonic()
+            log.warning("kiosk clock is %+.0f s off the edge server's (edge %s); the kiosk shows the edge's time, "
+                        "check `timedatectl`", -self.clock_offset, server_time)
+        return self.clock_offset
 
     def services(self) -> list[dict[str, Any]]:
         """The services with their open state, queue length and estimated wait."""

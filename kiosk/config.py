@@ -46,6 +46,7 @@ class KioskConfig:
     request_timeout: float = 8.0
     heartbeat_interval: int = 30
     name: str = "Kiosk"
+    edge_fingerprint: str = ""  # SHA-256 of the edge's HTTPS certificate (AB:CD:...), pinned by provisioning
 
     def replace(self, **changes: Any) -> KioskConfig:
         """Return a copy with ``changes`` applied and validated."""
@@ -109,6 +110,10 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(f"request_timeout: expected 0.5 to 60 seconds, got {config.request_timeout}")
     if not 5 <= config.heartbeat_interval <= 3600:
         raise ConfigError(f"heartbeat_interval: expected 5 to 3600 seconds, got {config.heartbeat_interval}")
+    digest = config.edge_fingerprint.lower().removeprefix("sha256:").replace(":", "")
+    if config.edge_fingerprint and (len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest)):
+        raise ConfigError(f"edge_fingerprint: expected a SHA-256 fingerprint (64 hex digits, AB:CD:...), "
+                          f"got {config.edge_fingerprint!r}")
     return config
 
 

@@ -91,7 +91,8 @@ class Controller:
     def __init__(self, config: KioskConfig, client: EdgeClient | None = None, post: Post = kivy_post,
                  printer_factory: Callable[[str], Any] | None = None, workers: int = 4) -> None:
         self.config = config
-        self.client = client or EdgeClient(config.edge_url, config.token, config.request_timeout)
+        self.client = client or EdgeClient(config.edge_url, config.token, config.request_timeout,
+                                           fingerprint=config.edge_fingerprint)
         self.post = post
         self.printer_factory = printer_factory
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk")
