@@ -51,7 +51,7 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
         MAX_CONTENT_LENGTH=cfg.max_body_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=cfg.session_idle_minutes),
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),

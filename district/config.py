@@ -24,6 +24,10 @@ class DistrictConfig:
     timezone: str = "Asia/Jakarta"  # which day is "today" on the dashboard
     secret_key: str = ""  # Flask session key; generated into data_dir/secret_key when empty
     password_hash: str = "scrypt:32768:8:1"
+    login_max_failures: int = 5  # wrong passwords in a row (per username) before it is locked
+    login_lock_seconds: int = 300
+    session_idle_minutes: int = 60  # a dashboard session ends after this long without a request
+    session_max_hours: int = 12  # and this long after logging in, whatever
     clock_window_seconds: int = 300
     max_body_bytes: int = 2 * 1024 * 1024  # as sent (compressed)
     max_decompressed_bytes: int = 8 * 1024 * 1024
@@ -74,7 +78,8 @@ def load_config(env: dict | None = None, **overrides) -> DistrictConfig:
         raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
     if cfg.database_url and not cfg.database_url.startswith(("postgresql://", "postgres://", "sqlite:///")):
         raise ConfigError("config key 'database_url': must start with postgresql:// (or sqlite:///)")
-    for key in ("workers", "threads", "clock_window_seconds", "max_body_bytes", "max_decompressed_bytes"):
+    for key in ("workers", "threads", "clock_window_seconds", "max_body_bytes", "max_decompressed_bytes",
+                "login_max_failures", "login_lock_seconds", "session_idle_minutes", "session_max_hours"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
     return cfg

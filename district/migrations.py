@@ -11,3 +11,10 @@ def _initial(db: Database) -> None:
     from .models import ALL_MODELS
 
     db.create_tables(ALL_MODELS, safe=True)
+
+
+@migration(3, "dashboard login lockout per username")
+def _login_throttle(db: Database) -> None:
+    from .models import LoginThrottle
+
+    db.create_tables([LoginThrottle], safe=True)

@@ -93,6 +93,17 @@ class StaffUser(BaseModel):
     created_at = DateTimeField()
 
 
+class LoginThrottle(BaseModel):
+    """Failed dashboard logins per username (known or not); past the limit the name is locked for a while.
+
+    Kept in the database, not in a worker's memory: gunicorn runs several workers and any of them may answer."""
+
+    username = CharField(unique=True, max_length=80)
+    failures = IntegerField(default=0)
+    last_failure_at = DateTimeField()  # naive UTC
+    locked_until = DateTimeField(null=True)
+
+
 class Setting(BaseModel):
     key = CharField(primary_key=True, max_length=64)
     value = TextField()

@@ -96,9 +96,21 @@ def add_staff(username: str, now: datetime, method: str, password: str | None = 
     return password
 
 
+# Checked against when the username does not exist, so an unknown name costs the same time as a wrong password;
+# made once per hashing method (making it costs as much as checking it).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash(method: str) -> str:
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def check_staff(username: str, password: str, method: str) -> StaffUser | None:
+    """The active staff user with that password, or None (in the same time whether the name exists or not)."""
     user = StaffUser.get_or_none((StaffUser.username == username.strip().lower()) & StaffUser.active)
     if user is None:
-        check_password_hash(generate_password_hash("x", method=method), password)  # same cost either way
+        check_password_hash(_dummy_hash(method), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None

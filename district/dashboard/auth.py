@@ -1,7 +1,9 @@
-"""Dashboard login and logout (hashed passwords, CSRF-protected forms)."""
+"""Dashboard login and logout: hashed passwords, CSRF-protected forms, a lockout after repeated failures."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
+from urllib.parse import urlparse
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -10,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..registry import check_staff
-from . import dashboard
+from . import dashboard, now_unix, throttle
 
 log = logging.getLogger(__name__)
 
@@ -20,44 +22,82 @@ class LoginForm(FlaskForm):
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
+def _cfg():
+    return current_app.extensions["district_config"]
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(now_unix(), timezone.utc).replace(tzinfo=None)
+
+
+def _safe_next(target: str) -> str | None:
+    """A path on this site to go back to after logging in, or None (never another site)."""
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _locked_message() -> str:
+    minutes = max(1, round(_cfg().login_lock_seconds / 60))
+    return _("Terlalu banyak percobaan gagal. Coba lagi dalam %(minutes)d menit.", minutes=minutes)
+
+
+def _try_login(username: str, password: str) -> tuple[str | None, int]:
+    """Check a login; on success start the session. Returns (error words, HTTP status), (None, 302) when in.
+
+    A locked name gets the same answer whether it exists or not, and so does a wrong password.
+    """
+    cfg, now = _cfg(), _now()
+    if throttle.locked_until(username, now) is not None:
+        return _locked_message(), 429
+    user = check_staff(username, password, cfg.password_hash)
+    if user is None:
+        if throttle.record_failure(username, now, cfg.login_max_failures, cfg.login_lock_seconds):
+            return _locked_message(), 429
+        log.info("district login failed: %s", username)
+        return _("Nama pengguna atau kata sandi salah."), 401
+    throttle.clear(username)
+    lang = session.get("lang")
+    session.clear()  # a new session (no fixation)
+    session.permanent = True
+    session.update(staff_id=user.id, login_at=int(now_unix()), seen_at=int(now_unix()))
+    if lang:
+        session["lang"] = lang
+    log.info("district staff login: %s", user.username)
+    return None, 302
+
+
 @dashboard.route("/login", methods=["GET", "POST"])
 def login():
-    """The login form; on success, the overview."""
+    """The login form; on success, the page asked for (or the overview)."""
     form = LoginForm()
     error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
             error, status = _("Isi nama pengguna dan kata sandi."), 400
         else:
-            user = check_staff(form.username.data, form.password.data,
-                               current_app.extensions["district_config"].password_hash)
-            if user is None:
-                error, status = _("Nama pengguna atau kata sandi salah."), 401
-            else:
-                lang = session.get("lang")
-                session.clear()
-                session.permanent = True
-                session["staff_id"] = user.id
-                if lang:
-                    session["lang"] = lang
-                log.info("district staff login: %s", user.username)
-                target = request.args.get("next", "")
-                ok = target.startswith("/") and not target.startswith("//")
-                return redirect(target if ok else url_for("dashboard.overview"))
+            error, status = _try_login(form.username.data.strip().lower(), form.password.data)
+            if error is None:
+                return redirect(_safe_next(request.args.get("next", "")) or url_for("dashboard.overview"))
     return render_template("login.html", form=form, error=error), status
 
 
 @dashboard.post("/logout")
 def logout():
     """End the session."""
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     return redirect(url_for("dashboard.login"))
 
 
 @dashboard.post("/language")
 def language():
-    """Switch between Bahasa Indonesia and English."""
+    """Switch between Bahasa Indonesia and English, and stay on the same page."""
     lang = request.form.get("lang", "id")
     session["lang"] = lang if lang in ("id", "en") else "id"
-    target = request.referrer or url_for("dashboard.overview")
-    return redirect(target)
+    referrer = urlparse(request.referrer or "")
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return redirect(_safe_next(back) or url_for("dashboard.overview"))

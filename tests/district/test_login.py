@@ -1,0 +1,156 @@
+"""Dashboard login: the lockout after repeated failures, sessions that expire, CSRF on every form."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+import district.dashboard as dashboard_pkg
+
+TEMPLATES = Path(dashboard_pkg.__file__).resolve().parents[1] / "templates"
+
+
+def _staff(hub, username: str = "dinas") -> str:
+    from district.registry import add_staff
+
+    with hub.app.app_context():
+        return add_staff(username, datetime.now(timezone.utc).replace(tzinfo=None), "scrypt:1024:8:1")
+
+
+def _token(client) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+
+
+def _login(client, username: str, password: str):
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": _token(client)})
+
+
+class Clock:
+    """The dashboard's clock, moved by hand."""
+
+    def __init__(self, monkeypatch):
+        self.now = 1_800_000_000.0
+        monkeypatch.setattr(dashboard_pkg, "now_unix", lambda: self.now)
+        monkeypatch.setattr("district.dashboard.auth.now_unix", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_five_wrong_passwords_lock_the_name_even_against_the_right_one(hub, monkeypatch):
+    """GIVEN a staff login WHEN someone tries five wrong passwords THEN the fifth answer is 429 and for five
+    minutes even the right password is refused; after that the right password works."""
+    clock = Clock(monkeypatch)
+    password = _staff(hub)
+    client = hub.app.test_client()
+    answers = [_login(client, "dinas", f"salah{i}").status_code for i in range(5)]
+    assert answers == [401, 401, 401, 401, 429]
+    locked = _login(client, "dinas", password)
+    assert locked.status_code == 429 and "Terlalu banyak percobaan gagal" in locked.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+    clock.advance(301)
+    assert _login(client, "dinas", password).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_name_that_does_not_exist_gets_the_same_answers(hub, monkeypatch):
+    """Unknown and known names answer alike: 401 with the same words, then the same lock after five tries."""
+    Clock(monkeypatch)
+    _staff(hub)
+    known, unknown = hub.app.test_client(), hub.app.test_client()
+    for attempt in range(5):
+        a, b = _login(known, "dinas", f"x{attempt}"), _login(unknown, "tidakada", f"x{attempt}")
+        assert a.status_code == b.status_code
+        text_a = re.search(r'role="alert">([^<]+)<', a.get_data(as_text=True)).group(1)
+        text_b = re.search(r'role="alert">([^<]+)<', b.get_data(as_text=True)).group(1)
+        assert text_a == text_b
+    assert _login(unknown, "tidakada", "x").status_code == 429
+
+
+def test_a_success_forgets_failures_and_other_names_are_not_locked(hub, monkeypatch):
+    Clock(monkeypatch)
+    password = _staff(hub)
+    other = _staff(hub, "camat")
+    client = hub.app.test_client()
+    for i in range(4):
+        assert _login(client, "dinas", f"salah{i}").status_code == 401
+    assert _login(client, "dinas", password).status_code == 302
+    for i in range(4):  # the count started again
+        assert _login(hub.app.test_client(), "dinas", f"salah{i}").status_code == 401
+    for i in range(5):
+        _login(hub.app.test_client(), "penebak", f"salah{i}")
+    assert _login(hub.app.test_client(), "camat", other).status_code == 302
+
+
+def test_the_dummy_hash_for_unknown_names_is_made_once(sqlite_hub, monkeypatch):
+    import district.registry as registry
+
+    made: list[str] = []
+    real = registry.generate_password_hash
+    monkeypatch.setattr(registry, "generate_password_hash", lambda pw, method: made.append(method) or real(
+        pw, method=method))
+    monkeypatch.setattr(registry, "_DUMMY_HASHES", {})
+    client = sqlite_hub.app.test_client()
+    for i in range(3):
+        assert _login(client, f"tidakada{i}", "x").status_code == 401
+    assert made == ["scrypt:1024:8:1"]
+
+
+def test_a_session_ends_after_an_idle_hour_and_after_twelve_hours(sqlite_hub, monkeypatch):
+    clock = Clock(monkeypatch)
+    password = _staff(sqlite_hub)
+    client = sqlite_hub.app.test_client()
+    assert _login(client, "dinas", password).status_code == 302
+    clock.advance(59 * 60)
+    assert client.get("/").status_code == 200
+    clock.advance(61 * 60)
+    expired = client.get("/")
+    assert expired.status_code == 302 and "/login" in expired.headers["Location"]
+    assert "Sesi Anda berakhir" in client.get("/login").get_data(as_text=True)
+
+    assert _login(client, "dinas", password).status_code == 302
+    for _ in range(14):  # busy all day: never idle for an hour, still out after twelve
+        clock.advance(55 * 60)
+        client.get("/")
+    assert client.get("/").status_code == 302
+
+
+def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(sqlite_hub):
+    password = _staff(sqlite_hub)
+    client = sqlite_hub.app.test_client()
+    first = client.get("/villages/33.17.09.2016?date=2026-01-05")
+    assert first.status_code == 302
+    target = first.headers["Location"]
+    answer = client.post(target, data={"username": "dinas", "password": password, "csrf_token": _token(client)})
+    assert answer.headers["Location"].endswith("/villages/33.17.09.2016?date=2026-01-05")
+    for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        client = sqlite_hub.app.test_client()
+        answer = client.post(f"/login?next={evil}", data={"username": "dinas", "password": password,
+                                                         "csrf_token": _token(client)})
+        assert answer.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("path", ["/login", "/logout", "/language", "/announcements", "/announcements/1/delete"])
+def test_every_form_refuses_a_post_without_a_csrf_token(sqlite_hub, path):
+    password = _staff(sqlite_hub)
+    client = sqlite_hub.app.test_client()
+    assert _login(client, "dinas", password).status_code == 302
+    answer = client.post(path, data={"title": "x", "lang": "en", "username": "dinas", "password": password})
+    assert answer.status_code == 400
+    assert "kedaluwarsa" in answer.get_data(as_text=True)
+    wrong = client.post(path, data={"title": "x", "csrf_token": "palsu"})
+    assert wrong.status_code == 400
+
+
+def test_every_post_form_in_the_templates_carries_the_csrf_token():
+    for template in TEMPLATES.glob("*.html"):
+        text = template.read_text()
+        for form in re.findall(r"<form[^>]*>.*?</form>", text, flags=re.S | re.I):
+            if re.search(r'method="post"', form, flags=re.I):
+                assert 'name="csrf_token"' in form, f"{template.name}: a POST form without csrf_token"
+
+
+def test_the_api_needs_no_csrf_token(sqlite_hub, events):
+    assert sqlite_hub.post_batch("33.17.09.2016", events(1, 2)).status_code == 200
