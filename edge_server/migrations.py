@@ -1,7 +1,7 @@
 """Numbered schema migrations (playhouse.migrate). Append new ones; never edit one that has shipped.
 
 Version ranges by area, so parallel work never collides: 1-9 queue and core, 10-19 residents and letters,
-20-29 sync, 30-39 village information.
+20-29 sync, 30-39 village information, 40-49 counter letters and village records.
 
 Migration 1 creates tables from the current models, so a later migration that adds a column to an existing
 table must use `add_column_if_missing` (a fresh database already has it).
@@ -49,3 +49,14 @@ def _survey(db: SqliteDatabase) -> None:
     from .models.survey import SURVEY_MODELS
 
     db.create_tables(SURVEY_MODELS, safe=True)
+
+
+@migration(40, "staff-only letter types: kelahiran, kematian, pindah, pengantar nikah, kepemilikan tanah")
+def _staff_letter_types(db: SqliteDatabase) -> None:
+    from .letters.catalog import staff_seed_rows
+    from .models import LetterType
+
+    codes = {code for (code,) in LetterType.select(LetterType.code).tuples()}
+    rows = staff_seed_rows(codes, LetterType.select().count())
+    if rows:
+        LetterType.insert_many(rows).execute()

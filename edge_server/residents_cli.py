@@ -2,6 +2,9 @@
 
 Every bad line is printed as `line N: why` (N counts the file's lines, the header is line 1) and nothing is
 imported (exit 1). A progress bar goes to stderr when it is a terminal.
+
+`--full` treats the file as the whole population: residents missing from it are marked inactive. The CLI says
+how many first and asks; `--yes` skips the question, and without a terminal to ask on it refuses (exit 2).
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE, EXIT_DECLINED = 0, 1, 2, 3
 
 
 class Progress:
@@ -39,9 +42,6 @@ class Progress:
 
 def run(args, cfg) -> int:
     """Import residents from `args.file` into the edge database of `cfg`."""
-    if getattr(args, "full", False):
-        print("error: --full (deactivate residents missing from the file) is not supported yet", file=sys.stderr)
-        return EXIT_USAGE
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -52,7 +52,7 @@ def run(args, cfg) -> int:
     from flask_babel import gettext
 
     from . import create_app
-    from .residents import importer, service
+    from .residents import full_import, importer
 
     app = create_app(cfg)
     clock = app.extensions["clock"]
@@ -63,10 +63,37 @@ def run(args, cfg) -> int:
                 print(error.text(gettext))
             print(f"{len(parsed.errors)} bad line(s); nothing imported", file=sys.stderr)
             return EXIT_BAD_ROWS
-        created, updated = service.import_rows(parsed.rows, clock.utcnow(), progress=Progress("menyimpan"))
+        full = bool(getattr(args, "full", False))
+        if full:
+            refusal = _confirm_full(full_import.plan_for(parsed.rows), len(parsed.rows), bool(args.yes))
+            if refusal is not None:
+                return refusal
+        report = full_import.apply(parsed.rows, clock.utcnow(), full=full, progress=Progress("menyimpan"))
         from .models import AuditLog
 
-        AuditLog.create(at=clock.utcnow(), actor="cli", action="resident.import", target=path.name[:100],
-                        detail=f"created={created} updated={updated}")
-    print(f"imported {len(parsed.rows)} residents: {created} new, {updated} updated")
+        AuditLog.create(at=clock.utcnow(), actor="cli", action="resident.import_full" if full else "resident.import",
+                        target=path.name[:100], detail=report.audit_detail())
+    if full:
+        print(f"imported {len(parsed.rows)} residents (full): {report.summary()}")
+    else:
+        print(f"imported {len(parsed.rows)} residents: {report.added} new, {report.updated} updated")
     return EXIT_OK
+
+
+def _confirm_full(plan, rows: int, yes: bool, stdin=None) -> int | None:
+    """Say what --full will deactivate and ask; None to go on, or the exit code to stop with."""
+    stdin = stdin or sys.stdin
+    print(f"--full: the file lists {rows} residents; {len(plan.deactivate)} active residents are not in it and "
+          f"will be marked inactive (moved or died); {len(plan.reactivate)} inactive ones become active again"
+          + (f"; {plan.kept_temporary} with a temporary NIK are left as they are" if plan.kept_temporary else ""))
+    if not plan.deactivate or yes:
+        return None
+    if not stdin.isatty():
+        print("error: --full would deactivate residents and there is no terminal to confirm on; "
+              "run it again with --yes to go ahead (nothing imported)", file=sys.stderr)
+        return EXIT_USAGE
+    answer = input(f"Deactivate {len(plan.deactivate)} residents and import? [y/N] ")
+    if answer.strip().lower() not in ("y", "ya", "yes"):
+        print("cancelled; nothing imported", file=sys.stderr)
+        return EXIT_DECLINED
+    return None

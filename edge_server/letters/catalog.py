@@ -1,4 +1,4 @@
-"""The twelve self-service letters of DOMAIN.md: seeded on every fresh install (migration 10), editable later.
+"""The twelve self-service letters of DOMAIN.md (migration 10) and five staff-only ones (migration 40).
 
 Template texts use `{field}` placeholders for the letter's fields and `{desa}`, `{kecamatan}`, `{kabupaten}`
 for the village; the identity block (NIK, nama, ...) is printed by the letter layout itself.
@@ -70,3 +70,68 @@ def seed_rows() -> list[dict]:
              "requirements": json.dumps(BASIC_REQUIREMENTS + extra, ensure_ascii=False), "template": template,
              "validity_days": VALIDITY_DAYS, "self_service": True, "active": True, "sort_order": order}
             for order, (code, name, fields, extra, template) in enumerate(LETTER_TYPES)]
+
+
+# Staff-only letters (births, deaths, moving house, marriage, land): residents ask at the counter, never at the
+# kiosk (self_service False). Codes follow the Kemendagri archive classification villages already use
+# (474.1 kelahiran, 474.2 perkawinan, 474.3 kematian, 475.2 pindah, 593 pertanahan). Seeded by migration 40.
+STAFF_LETTER_TYPES: list[tuple[str, str, list[dict], list[str], str]] = [
+    ("474.1", "Surat Keterangan Kelahiran",
+     [_f("nama_bayi", "Nama bayi"), _f("jenis_kelamin_bayi", "Jenis kelamin bayi"),
+      _f("tempat_lahir_bayi", "Tempat lahir"), _f("tanggal_lahir_bayi", "Tanggal lahir"),
+      _f("nama_ayah", "Nama ayah"), _f("nama_ibu", "Nama ibu"), _f("hubungan_pelapor", "Hubungan pelapor", False)],
+     ["Surat keterangan lahir dari bidan/rumah sakit", "Fotokopi buku nikah/akta perkawinan"],
+     "Orang tersebut di atas adalah benar penduduk Desa {desa} dan melaporkan kelahiran seorang anak "
+     "{jenis_kelamin_bayi} bernama {nama_bayi}, lahir di {tempat_lahir_bayi} pada tanggal {tanggal_lahir_bayi}, "
+     "dari ayah {nama_ayah} dan ibu {nama_ibu}.\nHubungan pelapor dengan bayi: {hubungan_pelapor}.\n"
+     "Surat keterangan ini dibuat untuk mengurus akta kelahiran."),
+    ("474.3", "Surat Keterangan Kematian",
+     [_f("nama_almarhum", "Nama almarhum/almarhumah"), _f("nik_almarhum", "NIK almarhum/almarhumah", False),
+      _f("tanggal_meninggal", "Tanggal meninggal"), _f("tempat_meninggal", "Tempat meninggal"),
+      _f("sebab", "Sebab meninggal"), _f("hubungan_pelapor", "Hubungan pelapor")],
+     ["Surat keterangan kematian dari dokter/rumah sakit (bila ada)", "KTP dan KK almarhum/almarhumah"],
+     "Orang tersebut di atas adalah benar penduduk Desa {desa} dan melaporkan bahwa {nama_almarhum} "
+     "(NIK {nik_almarhum}) telah meninggal dunia pada tanggal {tanggal_meninggal} di {tempat_meninggal} "
+     "karena {sebab}.\nHubungan pelapor dengan almarhum/almarhumah: {hubungan_pelapor}.\n"
+     "Surat keterangan ini dibuat untuk mengurus akta kematian."),
+    ("475.2", "Surat Keterangan Pindah",
+     [_f("alamat_tujuan", "Alamat tujuan"), _f("desa_tujuan", "Desa/Kelurahan tujuan"),
+      _f("kecamatan_tujuan", "Kecamatan tujuan"), _f("kabupaten_tujuan", "Kabupaten/Kota tujuan"),
+      _f("alasan_pindah", "Alasan pindah"), _f("anggota_pindah", "Anggota keluarga yang ikut pindah", False)],
+     ["KK asli", "KTP asli"],
+     "Orang tersebut di atas adalah benar penduduk Desa {desa}, Kecamatan {kecamatan}, Kabupaten {kabupaten}, "
+     "yang akan pindah ke {alamat_tujuan}, Desa/Kelurahan {desa_tujuan}, Kecamatan {kecamatan_tujuan}, "
+     "{kabupaten_tujuan}.\nAlasan pindah: {alasan_pindah}.\nAnggota keluarga yang ikut pindah: {anggota_pindah}."),
+    ("474.2", "Surat Pengantar Nikah (N1)",
+     [_f("nama_calon_pasangan", "Nama calon pasangan"), _f("nik_calon_pasangan", "NIK calon pasangan", False),
+      _f("status_perkawinan", "Status perkawinan pemohon"), _f("nama_ayah", "Nama ayah pemohon"),
+      _f("nama_ibu", "Nama ibu pemohon"), _f("tempat_nikah", "Tempat akad nikah"),
+      _f("tanggal_nikah", "Tanggal akad nikah", False)],
+     ["Fotokopi akta kelahiran", "Pas foto 3x4 (4 lembar)", "Fotokopi KTP calon pasangan"],
+     "Orang tersebut di atas adalah benar penduduk Desa {desa} dengan status perkawinan {status_perkawinan}, "
+     "anak dari ayah {nama_ayah} dan ibu {nama_ibu}, yang akan menikah dengan {nama_calon_pasangan} "
+     "(NIK {nik_calon_pasangan}) di {tempat_nikah} pada tanggal {tanggal_nikah}.\n"
+     "Surat pengantar ini diberikan untuk mengurus pernikahan di Kantor Urusan Agama/Catatan Sipil."),
+    ("593", "Surat Keterangan Kepemilikan Tanah",
+     [_f("letak_tanah", "Letak tanah"), _f("luas_tanah", "Luas tanah (m²)"),
+      _f("nomor_persil", "Nomor persil/letter C"), _f("batas_tanah", "Batas-batas tanah"),
+      _f("asal_usul", "Asal-usul tanah"), KEPERLUAN],
+     ["Bukti pembayaran PBB tahun terakhir", "Fotokopi letter C/petok D", "Surat pernyataan tidak sengketa"],
+     "Orang tersebut di atas adalah benar penduduk Desa {desa} dan menurut buku tanah desa benar menguasai "
+     "sebidang tanah di {letak_tanah} seluas {luas_tanah} m², persil/letter C nomor {nomor_persil}, dengan "
+     "batas-batas {batas_tanah}, yang diperoleh dari {asal_usul}.\n"
+     "Surat keterangan ini dibuat untuk keperluan: {keperluan}."),
+]
+
+
+def staff_seed_rows(existing_codes: set[str], first_order: int) -> list[dict]:
+    """Rows for the staff-only types whose code is not used yet (an admin may have made one by hand)."""
+    rows = []
+    for code, name, fields, extra, template in STAFF_LETTER_TYPES:
+        if code in existing_codes:
+            continue
+        rows.append({"code": code, "name": name, "fields": json.dumps(fields, ensure_ascii=False),
+                     "requirements": json.dumps(BASIC_REQUIREMENTS + extra, ensure_ascii=False),
+                     "template": template, "validity_days": VALIDITY_DAYS, "self_service": False, "active": True,
+                     "sort_order": first_order + len(rows)})
+    return rows

@@ -11,13 +11,15 @@ def register_nav(app, endpoint: str, label, admin: bool = False) -> None:
 
 def init_app(app, csrf) -> None:
     from . import account, admin, api, auth, clock, console, reports, survey, walkin  # noqa: F401  (routes)
-    from . import letters, residents  # noqa: F401  (letters and residents pages)
+    from . import letters, privacy, register, residents  # letters, register, residents, personal data pages
     from . import info as info_pages  # village information: announcements, hours, cameras, links, profile
     from . import sync as sync_page  # the sync status page
     from .blueprint import staff
 
     residents.init_app(app)
     letters.init_app(app)
+    register.init_app(app)
+    privacy.init_app(app)
     sync_page.init_app(app)
 
     info_pages.init_app(app, csrf)

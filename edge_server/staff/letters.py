@@ -7,9 +7,10 @@ from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as _
 
 from ..errors import ApiError
-from ..letters import document, rules
+from ..letters import document, register, rules
 from ..letters import service as letters
 from ..models import LetterType, Resident
+from ..residents import privacy
 from .auth import login_required
 from .blueprint import staff
 
@@ -78,6 +79,7 @@ def letter_detail(letter_id: str):
             flash(exc.message)
         return redirect(url_for("staff.letter_detail", letter_id=letter.id))
     moves = [(s, _(MOVE_LABELS[s])) for s in rules.STATUSES if rules.can_move(letter.status, s)]
+    privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"letter {letter.reference}")
     return render_template(
         "staff/letter.html", letter=letter, resident=letter.resident, values=letters.field_values(letter),
         fields=letters.type_fields(letter.letter_type),
@@ -93,6 +95,7 @@ def letter_status(letter_id: str):
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
     letter = letters.change_status(letter_id, body.get("status"), clock=_clock(), actor=_actor())
+    register.record_signer(letter, _clock().utcnow(), _actor())
     return jsonify({"letter": letters.letter_json(letter, _cfg().base_url())})
 
 
@@ -112,6 +115,7 @@ def letter_print(letter_id: str):
         letter = letters.get_letter(letter_id)
     except ApiError as exc:
         return render_template("staff/message.html", message=exc.message), 404
+    privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"letter print {letter.reference}")
     return _print_html(letter, document.paper(request.args.get("paper")), for_pdf=False)
 
 
@@ -134,19 +138,39 @@ def letter_pdf(letter_id: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}-{chosen.name}.pdf"'})
 
 
-@staff.post("/residents/<int:resident_id>/letters")
+@staff.get("/residents/<int:resident_id>/letters/new")
 @login_required
-def letter_for_resident(resident_id: int):
-    """Staff open a request for a resident at the counter (any active type, fields may follow later)."""
+def letter_new_for_resident(resident_id: int):
+    """The counter form for one letter type (staff-only types too): its fields and the documents to check."""
     resident = Resident.get_or_none(Resident.id == resident_id)
     if resident is None:
         return redirect(url_for("staff.residents_list"))
     try:
-        letter = letters.create_request(resident, request.form.get("type", ""), {}, clock=_clock(),
+        letter_type = letters.get_type(request.args.get("type", ""), self_service=False)
+    except ApiError as exc:
+        flash(exc.message)
+        return redirect(url_for("staff.resident_detail", resident_id=resident.id))
+    privacy.log_view(resident.id, _actor(), _clock().utcnow(), f"letter form {letter_type.code}")
+    return render_template("staff/letter_new.html", resident=resident, letter_type=letter_type,
+                           fields=letters.type_fields(letter_type),
+                           requirements=letters.type_requirements(letter_type))
+
+
+@staff.post("/residents/<int:resident_id>/letters")
+@login_required
+def letter_for_resident(resident_id: int):
+    """Staff open a request for a resident at the counter (any active type; fields may be left for later)."""
+    resident = Resident.get_or_none(Resident.id == resident_id)
+    if resident is None:
+        return redirect(url_for("staff.residents_list"))
+    values = {key[len("field_"):]: value for key, value in request.form.items() if key.startswith("field_")}
+    try:
+        letter = letters.create_request(resident, request.form.get("type", ""), values, clock=_clock(),
                                         source="counter", actor=_actor())
     except ApiError as exc:
         flash(exc.message)
         return redirect(url_for("staff.resident_detail", resident_id=resident.id))
+    flash(_("Permohonan %(ref)s dibuat.", ref=letter.reference))
     return redirect(url_for("staff.letter_detail", letter_id=letter.id))
 
 

@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext
 from drivers.idcard import mask_name, mask_nik
 
 from ..models import Resident
-from ..residents import importer
+from ..residents import full_import, importer, privacy
 from ..residents import service as residents
+from . import pending_imports
 from .auth import audit, login_required
 from .blueprint import staff
 
@@ -98,6 +99,7 @@ def _detail(resident: Resident, shown_pin: str | None = None, print_note: str | 
     from ..letters import service as letters
     from .letters import all_types
 
+    privacy.log_view(resident.id, g.staff_user.username, _clock().utcnow(), "detail")
     return render_template("staff/residents_detail.html", r=resident, shown_pin=shown_pin, print_note=print_note,
                            letters=letters.resident_letters(resident.id), types=all_types(),
                            label=letters.status_label, printer=bool(_cfg().counter_printer)), status
@@ -198,24 +200,55 @@ def resident_active(resident_id: int):
 @staff.route("/residents/import", methods=["GET", "POST"])
 @login_required(admin=True)
 def residents_import():
-    """Upload an OpenSID CSV export: all or nothing, every bad line listed."""
+    """Upload an OpenSID CSV export: all or nothing, every bad line listed. "Complete population" (full) first
+    shows how many residents would become inactive and waits for a confirmation."""
     allow_upload(MAX_IMPORT_BYTES)
     if request.method == "GET":
-        return render_template("staff/residents_import.html", errors=None, result=None)
+        return render_template("staff/residents_import.html", errors=None, result=None, pending=None)
+    pending_token = request.form.get("pending", "")
+    if pending_token:
+        return _confirm_pending(pending_token, request.form.get("action") == "confirm")
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     if not data:
         flash(_("Pilih berkas CSV dulu."))
         return redirect(url_for("staff.residents_import"))
+    name = upload.filename[:100] if upload.filename else ""
     parsed = importer.parse_residents(data, _clock().business_date())
     if parsed.errors:
         lines = [e.text(_) for e in parsed.errors]
-        return render_template("staff/residents_import.html", errors=lines, result=None), 400
-    created, updated = residents.import_rows(parsed.rows, _clock().utcnow())
-    audit(g.staff_user.username, "resident.import", upload.filename[:100] if upload.filename else "",
-          f"created={created} updated={updated}")
-    return render_template("staff/residents_import.html", errors=None,
-                           result={"created": created, "updated": updated})
+        return render_template("staff/residents_import.html", errors=lines, result=None, pending=None), 400
+    if request.form.get("full") == "on":
+        plan = full_import.plan_for(parsed.rows)
+        token = pending_imports.save(_cfg().data_dir, data, name)
+        return render_template("staff/residents_import.html", errors=None, result=None, pending={
+            "token": token, "rows": len(parsed.rows), "deactivate": len(plan.deactivate),
+            "reactivate": len(plan.reactivate), "temporary": plan.kept_temporary, "name": name})
+    return _apply(parsed.rows, name, full=False)
+
+
+def _apply(rows: list[dict], name: str, *, full: bool):
+    report = full_import.apply(rows, _clock().utcnow(), full=full)
+    audit(g.staff_user.username, "resident.import_full" if full else "resident.import", name,
+          report.audit_detail())
+    return render_template("staff/residents_import.html", errors=None, result=report, full=full, pending=None)
+
+
+def _confirm_pending(token: str, confirmed: bool):
+    """The second step of a full import: apply the file kept on the server, or drop it."""
+    found = pending_imports.take(_cfg().data_dir, token)
+    if found is None:
+        flash(_("Unggahan itu sudah kedaluwarsa atau sudah diproses. Unggah lagi."))
+        return redirect(url_for("staff.residents_import"))
+    data, name = found
+    if not confirmed:
+        flash(_("Impor dibatalkan; tidak ada yang diubah."))
+        return redirect(url_for("staff.residents_import"))
+    parsed = importer.parse_residents(data, _clock().business_date())
+    if parsed.errors:  # the day changed between the two steps; say why
+        lines = [e.text(_) for e in parsed.errors]
+        return render_template("staff/residents_import.html", errors=lines, result=None, pending=None), 400
+    return _apply(parsed.rows, name, full=True)
 
 
 def init_app(app) -> None:
