@@ -97,7 +97,9 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if request.path.startswith("/api/"):
             return jsonify({"error": {"code": "internal_error", "message": "hub error; retry later"}}), 500
-        return "Terjadi kesalahan di server.", 500
+        from flask_babel import gettext
+
+        return gettext("Terjadi kesalahan di server. Coba lagi sebentar lagi."), 500
 
     @app.get("/healthz")
     def healthz():
