@@ -78,6 +78,7 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     csrf = CSRFProtect(app)
 
+    from . import files_api  # noqa: F401  (backup and release routes on the api blueprint)
     from .api import api
     from .dashboard import init_app as init_dashboard
 

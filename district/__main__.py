@@ -106,6 +106,28 @@ def cmd_admin_token(args) -> int:
     return 0
 
 
+def cmd_releases(args) -> int:
+    """Publish a signed release tarball (made with `python -m updater build`) for devices to fetch."""
+    from pathlib import Path
+
+    from .releases import ReleaseError, add_release, latest, read_signature
+
+    cfg = _config(args)
+    _open(cfg)
+    try:
+        if args.releases_command == "add":
+            signature = read_signature(Path(args.signature).read_bytes())
+            release = add_release(cfg.data_dir, Path(args.tarball), signature, _now())
+            print(f"release {release.version} published ({release.size} bytes, sha256 {release.sha256[:16]}...)")
+        else:
+            newest = latest()
+            print(f"latest release: {newest.version}" if newest else "no release published")
+    except (ReleaseError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m district", description="Anjungan Desa district hub.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("username")
     common(sadd)
     sadd.set_defaults(func=cmd_staff)
+
+    rel = sub.add_parser("releases", help="signed software releases for edge servers and kiosks")
+    rsub = rel.add_subparsers(dest="releases_command", required=True)
+    radd = rsub.add_parser("add", help="publish a release tarball with its manifest signature")
+    radd.add_argument("tarball", help="release tarball from `python -m updater build`")
+    radd.add_argument("--signature", required=True, help="the manifest's Ed25519 signature file (.sig)")
+    rlatest = rsub.add_parser("latest", help="print the newest published version")
+    for p in (radd, rlatest):
+        common(p)
+        p.set_defaults(func=cmd_releases)
 
     token = sub.add_parser("admin-token", help="a new admin token for the summary API; prints it once")
     common(token)

@@ -61,6 +61,9 @@ def sync_batches():
     body = decompress(raw, request.headers.get("Content-Encoding", ""), cfg.max_decompressed_bytes)
     events = parse_batch(body, village.code, cfg.max_events_per_batch)
     result = store_batch(village.code, events, _now())
+    from .files_api import note_edge_version
+
+    note_edge_version(village.code)
     if result.conflict_seq is not None:
         log.warning("village %s: seq %d already stored under another event id", village.code, result.conflict_seq)
         return _error(409, "seq_conflict", "a seq is already stored under another event id",
@@ -75,6 +78,9 @@ def sync_config():
     """The village's district configuration (announcements), with an ETag."""
     village = authenticate(request.headers, request.get_data(cache=False), _now_unix(), _cfg().clock_window_seconds)
     Village.update(last_seen=_now()).where(Village.code == village.code).execute()
+    from .files_api import note_edge_version
+
+    note_edge_version(village.code)
     items = announcements_for(village.code, _now())
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:32]
     etag = f'"{digest}"'

@@ -34,6 +34,9 @@ class DistrictConfig:
     max_events_per_batch: int = 2000
     clock_offset_seconds: float = 0.0  # tests only: pretend the hub's clock is off by this much
     public_url: str = ""
+    max_backup_bytes: int = 64 * 1024 * 1024  # one encrypted edge backup, streamed to disk
+    backups_keep: int = 7  # newest backups kept per village
+    backup_stale_hours: int = 48  # a village whose newest backup is older is flagged on the overview
 
     @property
     def zone(self) -> ZoneInfo:

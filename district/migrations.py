@@ -13,6 +13,23 @@ def _initial(db: Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+@migration(2, "edge backups, releases, each village's edge version")
+def _backups_releases_versions(db: Database) -> None:
+    from peewee import CharField, SqliteDatabase
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+    from playhouse.migrate import migrate as run
+
+    from .backups import VillageBackup
+    from .models import Village
+    from .releases import Release
+
+    db.create_tables([VillageBackup, Release], safe=True)
+    columns = {c.name for c in db.get_columns(Village._meta.table_name)}
+    if "edge_version" not in columns:  # a fresh database got it from migration 1's create_tables
+        migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
+        run(migrator.add_column(Village._meta.table_name, "edge_version", CharField(max_length=40, default="")))
+
+
 @migration(3, "dashboard login lockout per username")
 def _login_throttle(db: Database) -> None:
     from .models import LoginThrottle

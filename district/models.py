@@ -26,6 +26,7 @@ class Village(BaseModel):
     secret_rotated_at = DateTimeField(null=True)
     acked_through = BigIntegerField(default=0)  # every seq up to this is stored
     last_seen = DateTimeField(null=True)  # last accepted request, naive UTC
+    edge_version = CharField(max_length=40, default="")  # X-Anjungan-Edge-Version of its last request
 
 
 class Event(BaseModel):

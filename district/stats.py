@@ -104,5 +104,6 @@ def overview(day: date) -> list[dict]:
     counts = day_counts(day)
     alerts = device_alerts()
     return [{"code": v.code, "name": v.name, "active": v.active, "last_seen": v.last_seen,
+             "edge_version": v.edge_version,
              "last_seq": v.acked_through, **counts.get(v.code, _empty()), "alerts": alerts.get(v.code, [])}
             for v in villages]

@@ -96,17 +96,55 @@ def copy_to_usb(backup: Path, village_code: str, targets: list[Path], keep: int 
     return written
 
 
-def restore_backup(backup: Path, db_path: Path) -> None:
+def encrypt_backup(backup: Path, dest: Path, backup_key: str, district_secret: str) -> Path:
+    """An encrypted copy of a backup for the district hub (see backup_crypto for the key choice)."""
+    from .backup_crypto import choose_secret, encrypt_stream
+
+    kind, secret = choose_secret(backup_key, district_secret)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".part")
+    with open(backup, "rb") as src, open(partial, "wb") as dst:
+        encrypt_stream(src, dst, secret, kind)
+    os.chmod(partial, 0o600)
+    os.replace(partial, dest)
+    return dest
+
+
+def _decrypt(backup: Path, out: Path, secrets: dict[int, str]) -> Path:
+    """Decrypt an encrypted copy into `out` with the secret its header asks for."""
+    from .backup_crypto import KIND_BACKUP_KEY, DecryptError, decrypt_stream, key_kind
+
+    try:
+        kind = key_kind(backup)
+        secret = secrets.get(kind, "")
+        if not secret:
+            which = "backup_key" if kind == KIND_BACKUP_KEY else "district_secret"
+            raise BackupError(f"{backup.name} is encrypted with the {which}; set it in edge.toml to restore")
+        with open(backup, "rb") as src, open(out, "wb") as dst:
+            decrypt_stream(src, dst, secret)
+    except DecryptError as exc:
+        raise BackupError(f"{backup.name}: {exc}") from None
+    return out
+
+
+def restore_backup(backup: Path, db_path: Path, *, backup_key: str = "", district_secret: str = "") -> None:
     """Replace the live database's content with a backup's, through the backup API (WAL-safe).
 
+    A copy downloaded from the district hub (encrypted) is decrypted first with `backup_key` or the village's
+    `district_secret`, whichever its header names.
     Stop `serve` first. Sync resumes by itself: the district answers `seq_conflict` for numbers it already
     holds under other events, and the edge renumbers what it has not had acknowledged.
     """
+    from .backup_crypto import KIND_BACKUP_KEY, KIND_VILLAGE_SECRET, is_encrypted
+
     if not backup.exists():
         raise BackupError(f"{backup} does not exist")
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "restore.sqlite3"
         try:
+            if is_encrypted(backup):
+                secrets = {KIND_BACKUP_KEY: backup_key, KIND_VILLAGE_SECRET: district_secret}
+                backup = _decrypt(backup, Path(tmp) / "decrypted.sqlite3.gz", secrets)
             if backup.suffix == ".gz":
                 with gzip.open(backup, "rb") as src, open(raw, "wb") as dst:
                     shutil.copyfileobj(src, dst)

@@ -36,7 +36,8 @@ def run_restore(args, cfg: EdgeConfig) -> int:
             print("nothing changed")
             return 1
     try:
-        restore_backup(Path(args.file), cfg.database_path)
+        restore_backup(Path(args.file), cfg.database_path, backup_key=cfg.backup_key,
+                       district_secret=cfg.district_secret)
     except (BackupError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

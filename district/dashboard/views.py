@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..backups import is_stale, latest_by_village
 from ..charts import bar_chart, line_chart
 from ..codes import normalize_code
 from ..models import DeviceState, Village
@@ -51,6 +52,18 @@ def _local(naive_utc: datetime | None) -> str:
     return naive_utc.replace(tzinfo=timezone.utc).astimezone(_cfg().zone).strftime("%d-%m-%Y %H:%M")
 
 
+def _age(naive_utc: datetime | None) -> str:
+    """How long ago, in words: "3 jam", "2 hari"."""
+    if naive_utc is None:
+        return _("belum ada")
+    seconds = max(0, int((_now() - naive_utc).total_seconds()))
+    if seconds < 3600:
+        return _("%(n)d menit", n=seconds // 60)
+    if seconds < 48 * 3600:
+        return _("%(n)d jam", n=seconds // 3600)
+    return _("%(n)d hari", n=seconds // 86400)
+
+
 @dashboard.get("/", endpoint="overview")
 @login_required
 def overview_page():
@@ -64,7 +77,9 @@ def overview_page():
                            stale_before=stale_before, kecamatan=kecamatan, problems_only=problems_only,
                            kecamatans=sorted({kecamatan_of(r["code"]) for r in rows}),
                            groups=group_rows(rows, stale_before, kecamatan, problems_only),
-                           totals=regency_totals(rows, stale_before))
+                           totals=regency_totals(rows, stale_before),
+                           backups=latest_by_village(), age=_age,
+                           backup_stale=lambda newest: is_stale(newest, _now(), _cfg().backup_stale_hours))
 
 
 @dashboard.get("/villages/<code>")

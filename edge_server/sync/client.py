@@ -62,6 +62,9 @@ class DistrictClient:
         self.secret = secret
         self.timeout = timeout
         self.session = session or requests.Session()
+        from updater.version import running_version
+
+        self.version = running_version()  # reported to the hub, shown on its overview
 
     def _stamp(self, clock_offset: float) -> int:
         return int(time.time() + clock_offset)
@@ -69,6 +72,7 @@ class DistrictClient:
     def send_batch(self, body: bytes, clock_offset: float = 0.0) -> Outcome:
         """POST one gzip-compressed batch body (already compressed) and classify the answer."""
         headers = signed_headers(self.village, self.secret, self._stamp(clock_offset), body, gzipped=True)
+        headers["X-Anjungan-Edge-Version"] = self.version
         try:
             response = self.session.post(self.base_url + BATCHES_PATH, data=body, headers=headers,
                                          timeout=(min(5.0, self.timeout), self.timeout))
@@ -79,6 +83,7 @@ class DistrictClient:
     def fetch_config(self, etag: str = "", clock_offset: float = 0.0) -> DistrictConfig | ClockSkew | Failed:
         """GET the village's district configuration (announcements); 304 when the ETag still matches."""
         headers = signed_headers(self.village, self.secret, self._stamp(clock_offset), b"")
+        headers["X-Anjungan-Edge-Version"] = self.version
         if etag:
             headers["If-None-Match"] = etag
         try:

@@ -56,6 +56,7 @@ class SyncWorker:
         self._client = client
         self._last_config_poll = 0.0
         self._last_prune = 0.0
+        self._uploader = None
         self.stopped = threading.Event()
 
     # ---- one cycle -----------------------------------------------------------------------------------------
@@ -90,6 +91,7 @@ class SyncWorker:
         result = self._send_pending()
         if result.ok:
             self._poll_config(force_config)
+            self._upload_backup()
             if time.monotonic() - self._last_prune >= PRUNE_EVERY_SECONDS or not self._last_prune:
                 store.prune(self.clock.utcnow(), self.cfg.sync_retention_days)
                 self._last_prune = time.monotonic()
@@ -132,6 +134,14 @@ class SyncWorker:
                 assert isinstance(outcome, Failed)
                 log.warning("sync: %s", outcome.reason)
                 return CycleResult(ok=False, sent=sent, error=outcome.reason)
+
+    def _upload_backup(self) -> None:
+        """Send the newest nightly backup to the district once (encrypted); see backup_upload.py."""
+        from .backup_upload import BackupUploader
+
+        if self._uploader is None:
+            self._uploader = BackupUploader(self.cfg, session=self.client().session)
+        self._uploader.maybe_upload(self.client().village, store.sync_state().clock_offset)
 
     def _poll_config(self, force: bool) -> None:
         if not force and time.monotonic() - self._last_config_poll < CONFIG_POLL_SECONDS:
