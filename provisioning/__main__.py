@@ -35,7 +35,8 @@ def cmd_edge(args: argparse.Namespace) -> int:
 
     target = Target(args.root, dry_run=args.dry_run)
     provision_edge(target, EdgeOptions(args.village_code, args.village_name, args.district_url,
-                                       args.district_secret, args.port, args.timezone))
+                                       args.district_secret, args.port, args.timezone, not args.no_tls,
+                                       tuple(args.address or ()), args.new_certificate))
     print(target.summary())
     return 0
 
@@ -46,7 +47,16 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     target = Target(args.root, dry_run=args.dry_run)
     provision_kiosk(target, KioskOptions(args.edge_url, args.pairing_code, args.printer, args.scanner, args.name,
                                          args.rotation, args.language, args.idle_timeout, args.overlay,
-                                         args.wait))
+                                         args.wait, args.edge_fingerprint))
+    print(target.summary())
+    return 0
+
+
+def cmd_display(args: argparse.Namespace) -> int:
+    from provisioning.display import DisplayOptions, provision_display
+
+    target = Target(args.root, dry_run=args.dry_run)
+    provision_display(target, DisplayOptions(args.edge_url, args.edge_fingerprint, args.edge_cert))
     print(target.summary())
     return 0
 
@@ -95,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     edge.add_argument("--port", type=int, metavar="P", help="port for kiosks and the console (default 8080)")
     edge.add_argument("--timezone", metavar="ZONE", help="Asia/Jakarta (WIB, default), Asia/Makassar (WITA) "
                                                          "or Asia/Jayapura (WIT)")
+    edge.add_argument("--no-tls", action="store_true",
+                      help="plain HTTP only (no certificate); by default the edge serves HTTPS on port 8443")
+    edge.add_argument("--address", action="append", metavar="IP",
+                      help="another address to name in the certificate (this machine's LAN addresses are found)")
+    edge.add_argument("--new-certificate", action="store_true",
+                      help="make a new certificate even though the current one is valid (kiosks and boards must "
+                           "then be set up again with the new fingerprint)")
     _writer_flags(edge)
     edge.set_defaults(func=cmd_edge)
 
@@ -117,8 +134,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="protect the SD card: read-only root with an overlay (raspi-config), after a reboot")
     kiosk.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                        help="wait this long for the edge server to answer (first boot)")
+    kiosk.add_argument("--edge-fingerprint", metavar="SHA256",
+                       help="the edge certificate's fingerprint that `provisioning edge` printed (AB:CD:...); "
+                            "without it an https edge is trusted on first use and its fingerprint shown")
     _writer_flags(kiosk)
     kiosk.set_defaults(func=cmd_kiosk)
+
+    display = sub.add_parser("display", help="make this machine the queue board on a TV",
+                             description="Jadikan mesin ini papan antrean di TV. / Make this machine the queue "
+                                         "board: Chromium full screen (cage), sound without a click, no screen "
+                                         "blanking, back after a crash, trusting only the edge's certificate. "
+                                         + WRITE_HELP)
+    display.add_argument("--edge-url", required=True, metavar="URL",
+                         help="the edge server, e.g. https://192.168.1.10:8443 (http:// is upgraded when the edge "
+                              "redirects to https)")
+    display.add_argument("--edge-fingerprint", metavar="SHA256",
+                         help="refuse an edge whose certificate has another fingerprint")
+    display.add_argument("--edge-cert", metavar="FILE",
+                         help="the edge's certificate (download /cert.crt) instead of reading it from the network")
+    _writer_flags(display)
+    display.set_defaults(func=cmd_display)
 
     doctor = sub.add_parser("doctor", help="check everything and say in plain words what is wrong",
                             description="Periksa kiosk/server edge ini. / Check configuration, edge server, "

@@ -93,28 +93,60 @@ def kiosk_checks(values: dict[str, object], root: Path, config_path: Path) -> li
         problems.append(f"{config_path} bisa dibaca orang lain ({mode:04o}); harus 0600 / readable by others")
     checks.append(Check("Konfigurasi kiosk / kiosk config", FAIL if problems else OK,
                         "; ".join(problems) or f"{config_path} benar / valid"))
-    checks.extend(_edge_and_token(edge_url, token))
+    fingerprint = str(values.get("edge_fingerprint") or "")
+    if edge_url.startswith("https://") and not fingerprint:
+        problems.append("edge_fingerprint kosong untuk https / missing for an https edge_url")
+    checks.extend(_edge_and_token(edge_url, token, fingerprint))
     checks.append(check_printer_status(printer))
     checks.append(check_scanner_present(scanner, root))
     return checks
 
 
-def _edge_and_token(edge_url: str, token: str) -> list[Check]:
+def _edge_and_token(edge_url: str, token: str, fingerprint: str = "") -> list[Check]:
     try:
-        answer = edgeapi.health(edge_url, timeout=5)
+        sent = datetime.now(UTC)
+        answer = edgeapi.health(edge_url, timeout=5, fingerprint=fingerprint)
+        received = datetime.now(UTC)
     except ProvisioningError as exc:
         return [Check("Server edge / edge server", FAIL, f"{exc}; periksa jaringan dan server / check network"),
                 Check("Token perangkat / device token", FAIL, "tidak bisa diperiksa / cannot be checked")]
     village = answer.get("village") or {}
     edge = Check("Server edge / edge server", OK, f"terjangkau / reachable: {edge_url}, desa / village "
                                                  f"{village.get('name') or '?'} {village.get('code') or ''}".rstrip())
+    clock = edge_clock_check(answer.get("clock"), sent + (received - sent) / 2)
     try:
-        works = edgeapi.token_works(edge_url, token)
+        works = edgeapi.token_works(edge_url, token, fingerprint=fingerprint)
     except ProvisioningError as exc:
-        return [edge, Check("Token perangkat / device token", FAIL, str(exc))]
-    return [edge, Check("Token perangkat / device token", OK if works else FAIL,
+        return [edge, clock, Check("Token perangkat / device token", FAIL, str(exc))]
+    return [edge, clock, Check("Token perangkat / device token", OK if works else FAIL,
                         "diterima / accepted" if works else "ditolak: pasangkan ulang dengan kode baru "
                         "(`provisioning kiosk`) / refused: pair again with a new code")]
+
+
+def edge_clock_check(clock: object, local_now: datetime, warn_seconds: float = 60.0) -> Check:
+    """The edge's clock: where its time comes from (``source``), whether it trusts it, and how far this machine's
+    clock is from it (a kiosk shows the edge's time; more than a minute apart is worth fixing)."""
+    name = "Waktu server edge / edge clock"
+    if not isinstance(clock, dict) or not isinstance(clock.get("now"), str):
+        return Check(name, WARN, "server edge tidak melaporkan jam (versi lama?) / the edge does not report its "
+                                 "clock (old version?)")
+    try:
+        edge_now = datetime.fromisoformat(clock["now"])
+        if edge_now.tzinfo is None:
+            raise ValueError(clock["now"])
+    except ValueError:
+        return Check(name, WARN, f"waktu tidak terbaca / unreadable time {clock['now']!r}")
+    drift = (local_now - edge_now).total_seconds()
+    source = clock.get("source") or "?"
+    detail = f"sumber / source: {source}; selisih / drift {drift:+.0f} s (mesin ini - server edge / this machine " \
+             f"- edge)"
+    if not clock.get("trusted"):
+        return Check(name, FAIL, f"TIDAK dipercaya / NOT trusted: {clock.get('reason') or '?'}; {detail}; "
+                                 "nomor antrean tertahan: periksa internet/NTP atau setel jam di konsol admin / "
+                                 "numbering is held: check internet/NTP or set the time in the admin console")
+    if abs(drift) > warn_seconds:
+        return Check(name, WARN, f"{detail}; jam mesin ini salah: `timedatectl` / this machine's clock is off")
+    return Check(name, OK, detail)
 
 
 def check_printer_status(url: str) -> Check:
@@ -176,8 +208,12 @@ def edge_checks(values: dict[str, object], root: Path, config_path: Path) -> lis
     host = str(values.get("host", "0.0.0.0"))
     host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
     url = f"http://{host}:{values.get('port', 8080)}"
+    if values.get("tls_cert"):
+        checks.append(tls_check(values, root, host))
     try:
+        sent = datetime.now(UTC)
         answer = edgeapi.health(url, timeout=5)
+        checks.append(edge_clock_check(answer.get("clock"), sent))
         served = (answer.get("village") or {}).get("code", "")
         if served and served != code:
             checks.append(Check("Layanan edge / edge service", WARN, f"menjawab di / answers at {url}, tetapi kode "
@@ -189,6 +225,33 @@ def edge_checks(values: dict[str, object], root: Path, config_path: Path) -> lis
     database = data_dir / "edge.sqlite3"
     checks.extend(database_checks(database, bool(values.get("district_url"))))
     return checks
+
+
+def tls_check(values: dict[str, object], root: Path, host: str) -> Check:
+    """The HTTPS certificate: readable, not about to expire, and the one the running server presents."""
+    from provisioning import tlscert
+
+    name = "Sertifikat HTTPS / certificate"
+    cert_path = _on_root(root, str(values["tls_cert"]))
+    try:
+        pem = cert_path.read_bytes()
+        days, fingerprint = tlscert.days_left(pem), tlscert.fingerprint_of_pem(pem)
+    except (OSError, ValueError) as exc:
+        return Check(name, FAIL, f"{cert_path}: {exc}; jalankan / run `provisioning edge`")
+    detail = f"{fingerprint[:23]}..., berlaku {days} hari lagi / valid {days} more days"
+    if days < 30:
+        return Check(name, FAIL if days < 0 else WARN, detail + "; `provisioning edge --new-certificate`, lalu "
+                     "pasangkan ulang kiosk / then set up kiosks and boards again")
+    if root == Path("/"):
+        try:
+            served = tlscert.fingerprint_of_pem(tlscert.fetch_certificate(host, int(values.get("tls_port", 8443)),
+                                                                          timeout=5))
+        except ProvisioningError as exc:
+            return Check(name, FAIL, f"{detail}; {exc}")
+        if served != fingerprint:
+            return Check(name, FAIL, f"server memakai sertifikat lain / the server presents another certificate "
+                                     f"({served[:23]}...): `systemctl restart anjungan-edge`")
+    return Check(name, OK, detail)
 
 
 def _open_readonly(database: Path) -> sqlite3.Connection:

@@ -1,13 +1,16 @@
 """`python -m provisioning edge`: turn this machine (or a root folder) into a village edge server.
 
-Steps, each skipped when already right: the service user, the data folder, /etc/anjungan/edge.toml, the database
-with its first admin (password printed once), the systemd unit, enabled and started.
+Steps, each skipped when already right: the service user, the data folder, the HTTPS certificate and key
+(/etc/anjungan/tls/, kept while valid: kiosks and boards pin it), /etc/anjungan/edge.toml, the database with its
+first admin (password printed once), the systemd unit, enabled and started.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from provisioning import tlscert
 from provisioning.target import ProvisioningError, Target
 from provisioning.tomlfile import read_table, render
 from provisioning.units import install_unit, require_root
@@ -24,6 +28,10 @@ DATA_DIR = "/var/lib/anjungan/edge"
 CONFIG = "/etc/anjungan/edge.toml"
 UNIT = "anjungan-edge.service"
 ADMIN = "admin"
+TLS_DIR = "/etc/anjungan/tls"
+TLS_CERT = f"{TLS_DIR}/edge.crt"
+TLS_KEY = f"{TLS_DIR}/edge.key"
+TLS_PORT = 8443
 _VILLAGE_CODE = re.compile(r"(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})")
 HEADER = """Anjungan Desa edge server, written by `python -m provisioning edge`.
 Keys not listed here keep their defaults (see edge_server/config.py); keys you add are kept on re-runs.
@@ -38,6 +46,9 @@ class EdgeOptions:
     district_secret: str | None = None
     port: int | None = None
     timezone: str | None = None
+    tls: bool = True
+    addresses: tuple[str, ...] = ()
+    new_certificate: bool = False
 
 
 def normalise_village_code(code: str) -> str:
@@ -63,8 +74,14 @@ def check_options(opts: EdgeOptions) -> EdgeOptions:
                                     f"not {opts.district_url!r}")
     if opts.port is not None and not 0 < opts.port < 65536:
         raise ProvisioningError(f"--port: {opts.port} bukan port TCP / is not a TCP port")
+    for address in opts.addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ProvisioningError(f"--address: {address!r} bukan alamat IP / is not an IP address") from None
     return EdgeOptions(normalise_village_code(opts.village_code), opts.village_name.strip(), opts.district_url,
-                       opts.district_secret, opts.port, opts.timezone)
+                       opts.district_secret, opts.port, opts.timezone, opts.tls, opts.addresses,
+                       opts.new_certificate)
 
 
 def edge_config(existing: dict[str, object], opts: EdgeOptions) -> dict[str, object]:
@@ -79,9 +96,56 @@ def edge_config(existing: dict[str, object], opts: EdgeOptions) -> dict[str, obj
     }
     if opts.district_url:
         values.update(district_url=opts.district_url, district_secret=opts.district_secret)
+    if opts.tls:
+        values.update(tls_cert=TLS_CERT, tls_key=TLS_KEY, tls_port=existing.get("tls_port", TLS_PORT))
+    else:
+        for key in ("tls_cert", "tls_key"):
+            existing.pop(key, None)
     for key, value in existing.items():
         values.setdefault(key, value)
     return values
+
+
+def _hostname(target: Target) -> str:
+    """The target system's host name (its /etc/hostname; this machine's when it is the running system)."""
+    path = target.path("/etc/hostname")
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip().split(".")[0]
+    return socket.gethostname().split(".")[0] if target.is_host else "anjungan-edge"
+
+
+def ensure_certificate(target: Target, opts: EdgeOptions) -> bool:
+    """The edge's HTTPS key and self-signed certificate, made once and kept while valid (kiosks and boards pin
+    it: a new one means pairing them again). :returns: True when they were (re)made."""
+    cert_path, key_path = target.path(TLS_CERT), target.path(TLS_KEY)
+    target.ensure_dir(TLS_DIR, mode=0o755)
+    current_cert, current_key = _read(cert_path), _read(key_path)
+    keep = (not opts.new_certificate and current_cert is not None and current_key is not None
+            and tlscert.still_good(current_cert, current_key))
+    if keep:
+        cert_pem, key_pem = current_cert.decode(), current_key.decode()
+    else:
+        hostname = _hostname(target)
+        addresses = [*(tlscert.lan_addresses() if target.is_host else []), *opts.addresses]
+        key_pem, cert_pem = tlscert.make_certificate(hostname, addresses)
+        names = ", ".join([hostname, f"{hostname}.local", *addresses])
+        target.say(f"  sertifikat baru untuk / new certificate for: {names} "
+                   f"({tlscert.VALID_DAYS // 365} tahun / years)")
+    target.write_file(TLS_KEY, key_pem, mode=0o640, owner="root", group=EDGE_USER)
+    target.write_file(TLS_CERT, cert_pem, mode=0o644)
+    fingerprint = tlscert.fingerprint_of_pem(cert_pem)
+    verb = "akan dibuat / would be" if target.dry_run and not keep else "CATAT / WRITE DOWN"
+    target.say(f"  {verb}: sidik jari sertifikat / certificate fingerprint (SHA-256):")
+    target.say(f"    {fingerprint}")
+    target.say("  Kiosk: `provisioning kiosk --edge-url https://<alamat/address>:8443 --edge-fingerprint <ini/this>`")
+    return not keep
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
 
 
 def has_admin(database: Path) -> bool:
@@ -151,9 +215,10 @@ def provision_edge(target: Target, opts: EdgeOptions) -> None:
     target.ensure_dir("/etc/anjungan")
     target.ensure_dir("/var/lib/anjungan")
     target.ensure_dir(DATA_DIR, mode=0o750, owner=EDGE_USER, group=EDGE_USER)
+    certificate_changed = ensure_certificate(target, opts) if opts.tls else False
     config_changed = target.write_file(CONFIG, render(edge_config(existing, opts), HEADER), mode=0o640,
                                        owner="root", group=EDGE_USER)
     init_database(target)
     target.run(["chown", "-R", f"{EDGE_USER}:{EDGE_USER}", DATA_DIR], needed=target.live)
-    install_unit(target, UNIT, restart=config_changed)
+    install_unit(target, UNIT, restart=config_changed or certificate_changed)
     target.write_plan("edge")

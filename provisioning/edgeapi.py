@@ -7,10 +7,41 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from provisioning.target import ProvisioningError
 
 TIMEOUT = 10.0
+
+
+class EdgeCertificateMismatch(ProvisioningError):
+    """The edge server presented a certificate other than the pinned one."""
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Trust exactly the certificate whose DER SHA-256 is ``fingerprint`` (no CA, no host name check).
+
+    The kiosk has its own copy (kiosk/api_client.py): provisioning does not import the kiosk app."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint.replace(":", "").lower()
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["assert_fingerprint"] = self.fingerprint
+        super().init_poolmanager(*args, **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs["verify"] = False  # the fingerprint is the check
+        return super().send(request, **kwargs)
+
+
+def session_for(fingerprint: str = "") -> requests.Session:
+    """A requests session; with ``fingerprint``, HTTPS trusts only that certificate."""
+    session = requests.Session()
+    if fingerprint:
+        session.mount("https://", _PinnedAdapter(fingerprint))
+    return session
 
 
 class EdgeUnreachable(ProvisioningError):
@@ -34,14 +65,29 @@ class EdgeAnswer:
 
 
 def _call(method: str, edge_url: str, path: str, *, token: str = "", json: dict[str, Any] | None = None,
-          timeout: float = TIMEOUT) -> EdgeAnswer:
+          timeout: float = TIMEOUT, fingerprint: str = "") -> EdgeAnswer:
     url = edge_url.rstrip("/") + "/api/v1" + path
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        response = requests.request(method, url, json=json, headers=headers, timeout=timeout)
+        with session_for(fingerprint) as session:
+            response = session.request(method, url, json=json, headers=headers, timeout=timeout,
+                                       allow_redirects=False)
+    except requests.exceptions.SSLError as exc:
+        if fingerprint and "fingerprint" in str(exc).lower():
+            raise EdgeCertificateMismatch(
+                f"sertifikat server edge BERBEDA dari yang disematkan / the edge server's certificate is NOT the "
+                f"pinned one ({fingerprint}); jika server edge dipasang ulang, berikan --edge-fingerprint baru / "
+                f"if the edge was set up again, pass its new --edge-fingerprint") from None
+        raise EdgeUnreachable(f"TLS gagal / TLS failed with {edge_url}: sertifikat tidak dipercaya / certificate "
+                              f"not trusted; berikan / pass --edge-fingerprint") from None
     except requests.RequestException as exc:
         raise EdgeUnreachable(f"server edge tidak terjangkau / edge server not reachable at {edge_url}: "
                               f"{type(exc).__name__}") from None
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 308) and location.startswith("https://"):
+        https_base = location.split("/api/v1", 1)[0]
+        raise EdgeUnreachable(f"server edge memakai HTTPS / the edge server uses HTTPS: pakai / use --edge-url "
+                              f"{https_base}")
     try:
         body = response.json()
     except ValueError:
@@ -49,20 +95,20 @@ def _call(method: str, edge_url: str, path: str, *, token: str = "", json: dict[
     return EdgeAnswer(response.status_code, body if isinstance(body, dict) else {})
 
 
-def health(edge_url: str, timeout: float = TIMEOUT) -> dict[str, Any]:
+def health(edge_url: str, timeout: float = TIMEOUT, fingerprint: str = "") -> dict[str, Any]:
     """``GET /api/v1/health``. :raises EdgeUnreachable: when it does not answer 200."""
-    answer = _call("GET", edge_url, "/health", timeout=timeout)
+    answer = _call("GET", edge_url, "/health", timeout=timeout, fingerprint=fingerprint)
     if answer.status != 200:
         raise EdgeUnreachable(f"server edge menjawab / edge server answered HTTP {answer.status} at {edge_url}")
     return answer.body
 
 
-def wait_for_edge(edge_url: str, seconds: float, say: Any = print) -> None:
+def wait_for_edge(edge_url: str, seconds: float, say: Any = print, fingerprint: str = "") -> None:
     """Wait up to ``seconds`` for the edge server to answer (first boot: network and server still starting)."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            health(edge_url)
+            health(edge_url, fingerprint=fingerprint)
             return
         except EdgeUnreachable:
             if time.monotonic() >= deadline:
@@ -71,14 +117,14 @@ def wait_for_edge(edge_url: str, seconds: float, say: Any = print) -> None:
             time.sleep(min(10.0, max(0.5, deadline - time.monotonic())))
 
 
-def token_works(edge_url: str, token: str) -> bool:
+def token_works(edge_url: str, token: str, fingerprint: str = "") -> bool:
     """Whether the device token is accepted (``GET /api/v1/services``, which changes nothing).
 
     :raises EdgeUnreachable: when the server cannot say (no answer, or an answer other than 200/401/403).
     """
     if not token:
         return False
-    answer = _call("GET", edge_url, "/services", token=token)
+    answer = _call("GET", edge_url, "/services", token=token, fingerprint=fingerprint)
     if answer.status == 200:
         return True
     if answer.status in (401, 403):
@@ -87,12 +133,12 @@ def token_works(edge_url: str, token: str) -> bool:
                           f"({answer.error_code or 'no error code'})")
 
 
-def pair(edge_url: str, code: str, name: str) -> str:
+def pair(edge_url: str, code: str, name: str, fingerprint: str = "") -> str:
     """Exchange a one-time pairing code for a device token.
 
     :raises ProvisioningError: with the server's own words for a wrong or used code, or too many tries.
     """
-    answer = _call("POST", edge_url, "/devices/pair", json={"code": code, "name": name})
+    answer = _call("POST", edge_url, "/devices/pair", json={"code": code, "name": name}, fingerprint=fingerprint)
     token = answer.body.get("token")
     if answer.status == 201 and isinstance(token, str) and token:
         return token

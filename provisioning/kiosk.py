@@ -7,6 +7,7 @@ the edge server still accepts is kept, and nothing is paired again.
 from __future__ import annotations
 
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -14,7 +15,7 @@ from urllib.parse import urlparse
 
 from drivers.printer import PrinterUrlError, parse_printer_url, profile_for_url
 from drivers.scanner import ScannerSpecError, open_scanner
-from provisioning import detect, edgeapi
+from provisioning import detect, edgeapi, tlscert
 from provisioning.target import ProvisioningError, Target
 from provisioning.tomlfile import read_table, render
 from provisioning.udev import render_rules
@@ -47,6 +48,7 @@ class KioskOptions:
     idle_timeout: int | None = None
     overlay: bool = False
     wait_seconds: float = 0.0
+    edge_fingerprint: str | None = None
 
 
 def check_printer(url: str) -> int:
@@ -83,19 +85,57 @@ def check_options(opts: KioskOptions) -> None:
         raise ProvisioningError("--rotation: 0, 90, 180 atau / or 270")
     if opts.language not in (None, "id", "en"):
         raise ProvisioningError("--language: id atau / or en")
+    if opts.edge_fingerprint:
+        if url.scheme != "https":
+            raise ProvisioningError("--edge-fingerprint: hanya untuk / only for an https:// --edge-url")
+        tlscert.normalise_fingerprint(opts.edge_fingerprint)
+
+
+def edge_pin(target: Target, opts: KioskOptions, existing: dict[str, object]) -> str:
+    """The edge certificate's fingerprint the kiosk will trust ("" for plain HTTP).
+
+    ``--edge-fingerprint`` first; else the one kiosk.toml already pins for this edge; else trust on first use:
+    the certificate the edge presents now, shown so the technician can compare it with the edge's.
+    """
+    url = urlparse(opts.edge_url)
+    if url.scheme != "https":
+        return ""
+    if opts.edge_fingerprint:
+        return tlscert.normalise_fingerprint(opts.edge_fingerprint)
+    pinned = existing.get("edge_fingerprint")
+    if isinstance(pinned, str) and pinned and _same_edge(existing.get("edge_url"), opts.edge_url):
+        return tlscert.normalise_fingerprint(pinned)
+    deadline = time.monotonic() + opts.wait_seconds
+    while True:  # first boot: the edge server may still be starting
+        try:
+            pem = tlscert.fetch_certificate(url.hostname or "", url.port or 443)
+            break
+        except ProvisioningError:
+            if time.monotonic() >= deadline:
+                raise
+            target.say(f"  menunggu server edge / waiting for the edge server at {opts.edge_url} ...")
+            time.sleep(min(5.0, max(0.5, deadline - time.monotonic())))
+    fingerprint = tlscert.fingerprint_of_pem(pem)
+    target.say(f"  sertifikat server edge dipercaya saat pertama / edge certificate trusted on first use: "
+               f"{fingerprint}")
+    target.say("  cocokkan dengan yang dicetak `provisioning edge` atau halaman /cert / compare it with the one "
+               "`provisioning edge` printed or the /cert page")
+    return fingerprint
 
 
 def _same_edge(a: object, b: str) -> bool:
     return isinstance(a, str) and a.rstrip("/") == b.rstrip("/")
 
 
-def obtain_token(target: Target, opts: KioskOptions, existing: dict[str, object]) -> str:
-    """The device token: the configured one while the edge server accepts it, else a new one from pairing."""
+def obtain_token(target: Target, opts: KioskOptions, existing: dict[str, object], pin: str = "") -> str:
+    """The device token: the configured one while the edge server accepts it, else a new one from pairing.
+
+    Every call goes over the pinned certificate (``pin``): the token never reaches another server."""
     if opts.wait_seconds:
-        edgeapi.wait_for_edge(opts.edge_url, opts.wait_seconds, target.say)
+        edgeapi.wait_for_edge(opts.edge_url, opts.wait_seconds, target.say, fingerprint=pin)
     token = existing.get("token") or existing.get("device_token")
     if isinstance(token, str) and _same_edge(existing.get("edge_url"), opts.edge_url):
-        if edgeapi.token_works(opts.edge_url, token):
+        if edgeapi.token_works(opts.edge_url, token, fingerprint=pin):
             target.say("  sudah benar / already right: token perangkat masih berlaku, tidak dipasangkan ulang / "
                        "device token still valid, not pairing again")
             return token
@@ -104,10 +144,11 @@ def obtain_token(target: Target, opts: KioskOptions, existing: dict[str, object]
         raise ProvisioningError("--pairing-code: wajib diisi, buat di konsol staf (Perangkat) / required: make one in "
                                 "the staff console (Devices)")
     if target.dry_run:
-        edgeapi.health(opts.edge_url)
+        edgeapi.health(opts.edge_url, fingerprint=pin)
         target.say(f"  akan dipasangkan / would pair with {opts.edge_url} using the pairing code")
         return "(token dari pemasangan / token from pairing)"
-    token = edgeapi.pair(opts.edge_url, opts.pairing_code.strip(), opts.name or _default_name(target))
+    token = edgeapi.pair(opts.edge_url, opts.pairing_code.strip(), opts.name or _default_name(target),
+                         fingerprint=pin)
     target.say(f"  dipasangkan / paired with {opts.edge_url}")
     return token
 
@@ -124,7 +165,8 @@ def _detected_printer(target: Target) -> str | None:
     return printers[0].use if len(printers) == 1 else None
 
 
-def kiosk_config(existing: dict[str, object], opts: KioskOptions, token: str, target: Target) -> dict[str, object]:
+def kiosk_config(existing: dict[str, object], opts: KioskOptions, token: str, target: Target,
+                 pin: str = "") -> dict[str, object]:
     """The kiosk.toml keys (those kiosk/config.py reads), keeping keys a technician added."""
     printer = opts.printer or existing.get("printer") or _detected_printer(target)
     if not printer:
@@ -141,8 +183,10 @@ def kiosk_config(existing: dict[str, object], opts: KioskOptions, token: str, ta
         "language": opts.language or existing.get("language", "id"),
         "rotation": opts.rotation if opts.rotation is not None else existing.get("rotation", 0),
     }
+    if pin:
+        values["edge_fingerprint"] = pin
     for key, value in existing.items():
-        if key not in ("device_token", "kiosk"):
+        if key not in ("device_token", "kiosk", "edge_fingerprint"):
             values.setdefault(key, value)
     return values
 
@@ -178,8 +222,9 @@ def provision_kiosk(target: Target, opts: KioskOptions) -> None:
     require_root(target)
     existing = read_table(target.path(CONFIG), "kiosk")
     target.say(f"Kiosk untuk server edge / kiosk for the edge server {opts.edge_url}")
-    token = obtain_token(target, opts, existing)  # before any write: a wrong code leaves the machine as it was
-    values = kiosk_config(existing, opts, token, target)
+    pin = edge_pin(target, opts, existing)
+    token = obtain_token(target, opts, existing, pin)  # before any write: a wrong code leaves the machine as it was
+    values = kiosk_config(existing, opts, token, target, pin)
     target.ensure_user(KIOSK_USER, home=STATE_DIR, groups=GROUPS)
     target.ensure_dir("/etc/anjungan")
     target.ensure_dir("/var/lib/anjungan")
