@@ -67,7 +67,7 @@ def _reset_postgres(url: str) -> None:
     db = open_database(url, "/nonexistent")
     migrate(db)
     db.execute_sql("TRUNCATE village, event, device_state, announcement, announcement_target, staff_user, "
-                   "setting, login_throttle RESTART IDENTITY CASCADE")
+                   "setting, login_throttle, village_backup, release RESTART IDENTITY CASCADE")
     db.close_all()
 
 
