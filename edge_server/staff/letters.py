@@ -128,6 +128,7 @@ def letter_pdf(letter_id: str):
     except ApiError as exc:
         return render_template("staff/message.html", message=exc.message), 404
     chosen = document.paper(request.args.get("paper"))
+    privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"letter pdf {letter.reference}")
     try:
         pdf = document.render_pdf(_print_html(letter, chosen, for_pdf=True))
     except document.PdfUnavailable:
