@@ -22,6 +22,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ["KIVY_NO_ARGS"] = "1"
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # tracebacks reach stderr, not a swallowed Kivy log
 os.environ["KIVY_NO_CONSOLELOG"] = "1"
 os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))

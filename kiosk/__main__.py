@@ -29,6 +29,9 @@ def setup_logging() -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    # Kivy logs through this handler instead of adding its own coloured console (set before kivy is imported).
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
 
 def configure_kivy(config: KioskConfig, size: str | None = None) -> None:
@@ -41,7 +44,6 @@ def configure_kivy(config: KioskConfig, size: str | None = None) -> None:
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "log_level", "warning")
     Config.set("graphics", "show_cursor", "0" if config.fullscreen else "1")
     Config.set("graphics", "fullscreen", "auto" if config.fullscreen else "0")
     Config.set("graphics", "rotation", str(config.rotation))

@@ -127,7 +127,7 @@ class KioskApp(App):
     def _resized(self, _window: Any, size: tuple[int, int]) -> None:
         width, height = size
         self.portrait = height > width
-        self.s = min(width / 800.0, height / 480.0) if not self.portrait else min(width / 480.0, height / 800.0)
+        self.s = min(width / 800.0, height / 480.0) if not self.portrait else min(width / 540.0, height / 900.0)
 
     # ----- keys: the keyboard-wedge scanner, and no way out -----------------------------------------------
     def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:

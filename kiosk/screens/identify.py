@@ -53,7 +53,7 @@ class IdentifyScreen(KioskScreen):
 
     def _show(self, keypad: Any, value: str) -> None:
         if keypad.secret:
-            self.shown = "\u25cf " * len(value)
+            self.shown = "\u2022 " * len(value)
         else:
             self.shown = " ".join(value[i:i + 4] for i in range(0, len(value), 4))
         if value:

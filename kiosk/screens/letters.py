@@ -34,7 +34,7 @@ class LettersScreen(KioskScreen):
         grid.clear_widgets()
         for letter_type in self.letter_types:
             tile = Tile(title=escape_markup(letter_type["name"]), tint=GREEN, size_hint_y=None)
-            tile.height = self.app.s * 90
+            tile.height = self.app.s * 80
             tile.font_size = self.app.s * 22
             tile.letter_type = letter_type
             tile.bind(on_release=lambda btn: self.app.go("letter_form", letter_type=btn.letter_type))
@@ -59,7 +59,7 @@ class LetterFormScreen(KioskScreen):
         if not self.letter_type:
             return
         if not self.letter_type.get("fields"):
-            self.app.go("letter_review", letter_type=self.letter_type, values={})
+            self.app.go("letter_review", remember=False, letter_type=self.letter_type, values={})
             return
         self._show_field()
 
@@ -131,7 +131,11 @@ class LetterReviewScreen(KioskScreen):
         self.summary = "\n".join(lines)
 
     def change(self) -> None:
-        self.app.go("letter_form", remember=False)
+        """Back to the fields, or to the letter types when this letter has none."""
+        if self.letter_type and self.letter_type.get("fields"):
+            self.app.go("letter_form", remember=False)
+        else:
+            self.app.back()
 
     def send(self) -> None:
         if self.sending:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, ListProperty
+from kivy.properties import BooleanProperty, ColorProperty, ListProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
@@ -19,6 +19,8 @@ STATUS_COLOURS = {3: GREEN, 4: GREY, 5: GREY}
 
 class LetterCard(BoxLayout):
     """One request: type and reference on the left, status in words on the right (status.kv)."""
+
+    status_colour = ColorProperty(BROWN)
 
 
 class StatusScreen(KioskScreen):
@@ -52,8 +54,7 @@ class StatusScreen(KioskScreen):
                                       reference=escape_markup(letter.get("reference", "")), day=created.day,
                                       month=created.month, year=created.year))
             card.ids.status.text = _(letter_status_msgid(status))
-            card.ids.status.colour = STATUS_COLOURS.get(status, BROWN)
-            card.height = s * 96
+            card.status_colour = STATUS_COLOURS.get(status, BROWN)
             box.add_widget(card)
         if self.loaded and not self.letters:
             box.add_widget(Label(text=_("Anda belum punya permohonan surat."), color=INK, font_size=s * 24,

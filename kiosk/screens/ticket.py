@@ -55,6 +55,6 @@ class TicketScreen(KioskScreen):
         where = (_("Anda yang berikutnya.") if ahead == 0
                  else _("{ahead} orang di depan Anda, sekitar {minutes} menit.").format(
                      ahead=ahead, minutes=ticket.get("estimated_wait_minutes", 0)))
-        priority = "  " + _("Prioritas") if ticket.get("priority") else ""
+        priority = f" ({_('Prioritas')})" if ticket.get("priority") else ""
         self.details = f"{ticket.get('service_name', '')}{priority}. {where}"
         self.fault = _(PRINT_FAULTS.get(self.result.print_fault or "", "")) if not self.result.printed else ""
