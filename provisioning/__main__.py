@@ -37,6 +37,10 @@ def cmd_edge(args: argparse.Namespace) -> int:
     provision_edge(target, EdgeOptions(args.village_code, args.village_name, args.district_url,
                                        args.district_secret, args.port, args.timezone, not args.no_tls,
                                        tuple(args.address or ()), args.new_certificate))
+    if args.release_pubkey:
+        from provisioning.release_key import install_release_pubkey
+
+        install_release_pubkey(target, args.release_pubkey)
     print(target.summary())
     return 0
 
@@ -48,6 +52,10 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     provision_kiosk(target, KioskOptions(args.edge_url, args.pairing_code, args.printer, args.scanner, args.name,
                                          args.rotation, args.language, args.idle_timeout, args.overlay,
                                          args.wait, args.edge_fingerprint))
+    if args.release_pubkey:
+        from provisioning.release_key import install_release_pubkey
+
+        install_release_pubkey(target, args.release_pubkey)
     print(target.summary())
     return 0
 
@@ -113,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="make a new certificate even though the current one is valid (kiosks and boards must "
                            "then be set up again with the new fingerprint)")
     _writer_flags(edge)
+    edge.add_argument("--release-pubkey", metavar="FILE",
+                      help="the regency's Ed25519 release public key (PEM), installed as /etc/anjungan/release.pub")
     edge.set_defaults(func=cmd_edge)
 
     kiosk = sub.add_parser("kiosk", help="pair this machine with the edge server and make it a kiosk",
@@ -138,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the edge certificate's fingerprint that `provisioning edge` printed (AB:CD:...); "
                             "without it an https edge is trusted on first use and its fingerprint shown")
     _writer_flags(kiosk)
+    kiosk.add_argument("--release-pubkey", metavar="FILE",
+                       help="the regency's Ed25519 release public key (PEM), installed as /etc/anjungan/release.pub")
     kiosk.set_defaults(func=cmd_kiosk)
 
     display = sub.add_parser("display", help="make this machine the queue board on a TV",
