@@ -26,7 +26,7 @@ STATE_DIR = "/var/lib/anjungan/display"
 ENV_FILE = "/etc/anjungan/display.env"
 UNIT = "anjungan-display.service"
 GROUPS = ("video", "render", "input", "audio")
-PACKAGES = ("cage", "chromium")
+PACKAGES = ("cage", "chromium", "xwayland")  # cage 0.1.4 (Debian 12) will not start without Xwayland
 CHROMIUM_FLAGS = (
     "--kiosk", "--noerrdialogs", "--disable-session-crashed-bubble", "--disable-infobars",
     "--check-for-update-interval=31536000", "--autoplay-policy=no-user-gesture-required",
@@ -148,7 +148,8 @@ def no_console_blanking(target: Target) -> None:
 def _missing_packages(target: Target) -> list[str]:
     if not target.is_host:
         return list(PACKAGES)  # recorded in the plan for the target system
-    return [p for p in PACKAGES if not shutil.which(p, path="/usr/bin:/bin")]
+    programs = {"cage": "cage", "chromium": "chromium", "xwayland": "Xwayland"}
+    return [p for p in PACKAGES if not shutil.which(programs[p], path="/usr/bin:/bin")]
 
 
 def provision_display(target: Target, opts: DisplayOptions) -> None:

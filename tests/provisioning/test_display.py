@@ -71,7 +71,7 @@ def test_board_unit_user_packages_and_screen_in_the_plan(board_root):
     plan = json.loads((root / "var/lib/anjungan/provisioning/display-plan.json").read_text())
     user = plan["users"][0]
     assert user["name"] == "anjungan-display" and {"video", "render", "input", "audio"} <= set(user["groups"])
-    assert ["apt-get", "install", "-y", "--no-install-recommends", "cage", "chromium"] in plan["commands"]
+    assert ["apt-get", "install", "-y", "--no-install-recommends", "cage", "chromium", "xwayland"] in plan["commands"]
     assert ["systemctl", "enable", "--now", UNIT] in plan["commands"]
     assert "consoleblank=0" in (root / "boot/firmware/cmdline.txt").read_text().split()
 
