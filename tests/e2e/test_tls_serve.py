@@ -199,3 +199,31 @@ def test_a_key_that_does_not_fit_the_certificate_stops_serve_with_a_clear_error(
     assert result.returncode == 2
     assert "tls_key" in result.stderr and "does not fit" in result.stderr
     assert "PRIVATE" not in result.stderr + result.stdout
+
+
+def test_tls_serve_tells_systemd_it_is_ready_feeds_the_watchdog_and_stops_quickly(tmp_path):
+    """GIVEN serve with a certificate, started as systemd would (NOTIFY_SOCKET, WATCHDOG_USEC) THEN gunicorn's
+    parent (the unit's main process) sends READY=1 and WATCHDOG=1 while the app answers; SIGTERM with a board
+    stream open ends it within a few seconds (the streams are stopped first)."""
+    path = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(20)
+    (tmp_path / "tls").mkdir()
+    server = TlsEdge(tmp_path / "edge", tmp_path / "tls")
+    server.env.update(NOTIFY_SOCKET=path, WATCHDOG_USEC="1000000")
+    try:
+        server.start()
+        messages: list[bytes] = []
+        while b"WATCHDOG=1" not in messages:  # gunicorn's own READY=1 comes first, then ours, then the pings
+            messages.append(sock.recv(4096))
+        stream = pinned(server).get(server.https_url + "/display/events", stream=True, timeout=10)
+        assert stream.status_code == 200
+        started = time.monotonic()
+        server.stop()
+        assert server.proc.returncode is not None
+        assert time.monotonic() - started < 8
+    finally:
+        server.stop()
+        sock.close()
+    assert any(m.startswith(b"READY=1\nSTATUS=listening on ports ") for m in messages), messages
