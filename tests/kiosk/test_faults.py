@@ -92,3 +92,14 @@ def test_edge_server_stopped_then_started_again(kiosk, edge):
     kiosk.wait_until(lambda: kiosk.current == "home", timeout=20, what="home after the edge server is back")
     take_ticket(kiosk)
     assert kiosk.screen.printed
+
+
+def test_heartbeat_tells_staff_the_version_printer_and_scanner(kiosk, edge):
+    from kiosk import __version__
+
+    kiosk.app.controller.heartbeat()
+    device = kiosk.wait_until(lambda: next((d for d in staff_devices(edge) if d.get("version") == __version__
+                                            and d.get("printer", {}).get("paper") == "ok"), None),
+                              what="the kiosk among the devices")
+    assert device["printer"]["online"] is True
+    assert device["scanner"]["connected"] is True

@@ -30,7 +30,8 @@ def test_scanning_an_rfid_card_on_home_greets_by_masked_name(kiosk, edge):
     kiosk.wait_until(lambda: kiosk.current == "letters", what="letters without asking again")
 
 
-def test_nik_and_pin_on_the_keypad_leads_to_the_letters(kiosk, edge):
+def test_nik_and_pin_on_the_keypad_leads_to_the_letters(kiosk, edge, caplog):
+    caplog.set_level("DEBUG")
     resident = edge.residents(with_pin=True)[0]
     kiosk.tap_text("Ajukan Surat")
     assert kiosk.current == "identify"
@@ -41,6 +42,7 @@ def test_nik_and_pin_on_the_keypad_leads_to_the_letters(kiosk, edge):
     kiosk.type_digits(resident["pin"][-1])
     kiosk.wait_until(lambda: kiosk.current == "letters", what="letters")
     assert kiosk.app.resident_name
+    assert resident["nik"] not in caplog.text and resident["pin"] not in caplog.text
 
 
 def test_scanned_nik_asks_for_the_pin_before_letters(kiosk, edge):
