@@ -67,17 +67,40 @@ def schema_version(db: SqliteDatabase) -> int:
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
 
+def applied_migrations(db: SqliteDatabase) -> set[int]:
+    """Versions already applied. Kept as a set, so a migration numbered below one that ran earlier (work on
+    different areas landing in another order) still runs once."""
+    db.execute_sql("CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, "
+                   "description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+    applied = {row[0] for row in db.execute_sql("SELECT version FROM schema_migration")}
+    if not applied and schema_version(db) > 0:  # a database from before the table existed
+        applied = {v for v, _d, _f in MIGRATIONS if v <= schema_version(db)}
+        for version in sorted(applied):
+            db.execute_sql("INSERT INTO schema_migration (version, description) VALUES (?, ?)",
+                           (version, "recorded from user_version"))
+    return applied
+
+
 def migrate(db: SqliteDatabase) -> int:
-    """Bring the schema to the newest version; returns it. Safe to run at every start."""
+    """Apply every registered migration not applied yet, in version order; returns the newest version.
+
+    Safe to run at every start; each migration runs in its own BEGIN IMMEDIATE transaction.
+    """
     from . import migrations  # noqa: F401  (registers the migrations)
 
-    current = schema_version(db)
+    with db.atomic("IMMEDIATE"):
+        applied = applied_migrations(db)
     for version, description, func in MIGRATIONS:
-        if version <= current:
+        if version in applied:
             continue
         log.info("database migration %d: %s", version, description)
         with db.atomic("IMMEDIATE"):
+            if version in applied_migrations(db):  # another process got there first
+                continue
             func(db)
-            db.execute_sql(f"PRAGMA user_version = {int(version)}")
-        current = version
-    return current
+            db.execute_sql("INSERT INTO schema_migration (version, description) VALUES (?, ?)",
+                           (version, description))
+            newest = max(applied_migrations(db))
+            db.execute_sql(f"PRAGMA user_version = {int(newest)}")
+        applied.add(version)
+    return max(applied, default=0)

@@ -44,7 +44,7 @@ def _village_information(db: SqliteDatabase) -> None:
     db.create_tables([ServiceHours, Holiday, AnnouncementImage, Camera, Link, Official, Contact], safe=True)
 
 
-@migration(4, "satisfaction survey")
+@migration(5, "satisfaction survey")
 def _survey(db: SqliteDatabase) -> None:
     from .models.survey import SURVEY_MODELS
 

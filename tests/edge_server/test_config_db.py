@@ -106,3 +106,22 @@ def test_a_fresh_install_gets_its_village_profile_from_the_configuration(tmp_pat
         village = VillageProfile.get()
     assert (village.code, village.name) == ("33.17.09.2005", "Banyudono")
     assert app.test_client().get("/api/v1/health").get_json()["village"]["name"] == "Banyudono"
+
+
+def test_a_migration_numbered_below_one_already_applied_still_runs(tmp_path):
+    """GIVEN a database at version 40 WHEN a release adds migration 25 (another area's range) THEN it runs."""
+    db = open_database(tmp_path / "x.sqlite3")
+    assert migrate(db) >= 40
+    runs = []
+
+    @migration(25, "test: a late migration in a lower range")
+    def _late(db_):
+        runs.append(1)
+
+    try:
+        migrate(db)
+        migrate(db)
+    finally:
+        MIGRATIONS[:] = [m for m in MIGRATIONS if m[0] != 25]
+    assert runs == [1]
+    db.close()
