@@ -1,7 +1,8 @@
 """Numbered schema migrations (playhouse.migrate). Append new ones; never edit one that has shipped.
 
 Version ranges by area, so parallel work never collides: 1-9 queue and core, 10-19 residents and letters,
-20-29 sync, 30-39 village information, 40-49 counter letters and village records.
+20-29 sync, 30-39 village information, 40-49 counter letters and village records. Applied versions are
+recorded one by one (table `schema_migration`), so a migration numbered below one that already ran still runs.
 
 Migration 1 creates tables from the current models, so a later migration that adds a column to an existing
 table must use `add_column_if_missing` (a fresh database already has it).
