@@ -12,11 +12,9 @@ from pathlib import Path
 import requests
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.conftest import EdgeServerProcess
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, EdgeServerProcess
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 
 
 def main() -> int:
@@ -31,7 +29,7 @@ def main() -> int:
                 ticket = kiosk.post(f"{server.url}/api/v1/tickets", json={"service": "B"}).json()["ticket"]
             user = server.staff_user("admin")
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 page.goto(f"{server.url}/staff/login")
                 page.screenshot(path=OUT / "console-login.png")

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make setup`; Playwright downloads no browser
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 LISTENING = re.compile(r"listening on (http://[\d.]+:\d+)")
 
 
@@ -91,3 +94,14 @@ def shared_edge_server(tmp_path_factory):
     server = EdgeServerProcess(tmp_path_factory.mktemp("edge")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium driven by Playwright (the board may play sound without a click)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -23,9 +23,6 @@ from tests.district.helpers import sign
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LISTENING = re.compile(r"listening on (http://[\d.]+:\d+)")
 MOJOWARNO, BANGGI = "33.17.09.2016", "33.17.09.2001"
 
@@ -66,14 +63,6 @@ def district_server(tmp_path):
             proc.kill()
             proc.wait(5)
 
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _signed_headers(code: str, secret: str, body: bytes) -> dict:
