@@ -126,7 +126,8 @@ class LanRedirect:
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if is_loopback(environ.get("REMOTE_ADDR", "")):
             return self.app(environ, start_response)
-        path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/:@!$&'()*+,;=-._~%")
+        raw = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")).encode("latin-1", "replace")
+        path = quote(raw, safe="/:@!$&'()*+,;=-._~%")  # WSGI paths are bytes decoded as latin-1
         query = environ.get("QUERY_STRING", "")
         port = "" if self.https_port == 443 else f":{self.https_port}"
         location = f"https://{redirect_host(environ)}{port}{path or '/'}" + (f"?{query}" if query else "")
