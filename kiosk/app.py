@@ -18,8 +18,9 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 
 from kiosk import messages, screens
 from kiosk.config import KioskConfig
-from kiosk.controller import Controller, DeviceState, Resident
+from kiosk.controller import Controller
 from kiosk.i18n import Translator
+from kiosk.models import DeviceState, Resident
 from kiosk.sound import Sounds
 from kiosk.widgets import KioskRoot
 

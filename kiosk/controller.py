@@ -14,13 +14,12 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from kiosk import __version__
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
 from kiosk.config import KioskConfig
+from kiosk.models import DeviceState, LetterResult, Resident, TicketResult, parse_time
 
 log = logging.getLogger(__name__)
 
@@ -33,56 +32,6 @@ def kivy_post(fn: Callable[..., None], *args: Any) -> None:
     from kivy.clock import Clock
 
     Clock.schedule_once(lambda _dt: fn(*args), 0)
-
-
-@dataclass
-class Resident:
-    """The identified resident of the current visit; forgotten when the visit ends."""
-
-    session: str
-    level: str
-    name_masked: str
-    nik_masked: str
-    nik: str | None = None  # kept in memory only, so a scanned NIK can be completed with a PIN
-
-    @property
-    def full(self) -> bool:
-        return self.level == "full"
-
-
-@dataclass
-class TicketResult:
-    ticket: dict[str, Any]
-    printed: bool
-    print_fault: str | None = None
-
-
-@dataclass
-class LetterResult:
-    letter: dict[str, Any]
-    ticket: dict[str, Any] | None
-    printed: bool
-    print_fault: str | None = None
-
-
-@dataclass
-class DeviceState:
-    printer: dict[str, Any] = field(default_factory=lambda: {"online": False, "paper": "unknown"})
-    scanner_connected: bool = False
-    edge_online: bool = True
-    village: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def receipts_available(self) -> bool:
-        return bool(self.printer.get("online")) and self.printer.get("paper") != "out"
-
-
-def parse_time(value: str | None) -> datetime:
-    """An ISO 8601 instant from the edge server as an aware datetime (now, if missing)."""
-    if not value:
-        return datetime.now(UTC)
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class Controller:
@@ -294,22 +243,27 @@ class Controller:
             ticket = self._retry_once(lambda: self.client.take_ticket(service, priority, key, session))
             log.info("ticket %s taken", ticket.get("number"))
             self.post(self.on_busy, True, "printing")
-            from drivers.receipt import queue_ticket_receipt
-
-            receipt = queue_ticket_receipt(
-                village_name=village, service_code=ticket["service"],
-                service_name=ticket.get("service_name", ""), number=ticket["number"],
-                issued_at=parse_time(ticket.get("issued_at")), ahead=int(ticket.get("position", 0)),
-                estimated_wait_minutes=int(ticket.get("estimated_wait_minutes", 0)),
-                track_url=ticket.get("track_url", ""), priority=bool(ticket.get("priority")))
-            fault = self._print(receipt)
-            try:
-                self.client.report_print(ticket["id"], fault is None, fault or "")
-            except (ApiError, EdgeUnavailable) as exc:
-                log.warning("could not report the print result: %s", exc)
+            fault = self._print_ticket(ticket, village)
             return TicketResult(ticket, fault is None, fault)
 
         return self.run(work, on_done, on_error, label="ticket")
+
+    def _print_ticket(self, ticket: dict[str, Any], village: str) -> str | None:
+        """Print a ticket's receipt and tell the edge server whether it printed (staff reprint failed ones)."""
+        from drivers.receipt import queue_ticket_receipt
+
+        receipt = queue_ticket_receipt(
+            village_name=village, service_code=ticket["service"],
+            service_name=ticket.get("service_name", ""), number=ticket["number"],
+            issued_at=parse_time(ticket.get("issued_at")), ahead=int(ticket.get("position", 0)),
+            estimated_wait_minutes=int(ticket.get("estimated_wait_minutes", 0)),
+            track_url=ticket.get("track_url", ""), priority=bool(ticket.get("priority")))
+        fault = self._print(receipt)
+        try:
+            self.client.report_print(ticket["id"], fault is None, fault or "")
+        except (ApiError, EdgeUnavailable) as exc:
+            log.warning("could not report the print result: %s", exc)
+        return fault
 
     @staticmethod
     def _retry_once(call: Callable[[], Any]) -> Any:
@@ -381,7 +335,10 @@ class Controller:
                 requirements=list(letter_type.get("requirements", [])), track_url=letter.get("track_url", ""),
                 created_at=parse_time(letter.get("created_at")), name_masked=name_masked)
             fault = self._print(receipt)
-            return LetterResult(letter, answer.get("ticket"), fault is None, fault)
+            ticket = answer.get("ticket")
+            if ticket and fault is None:  # the village gives a pickup ticket with the request
+                fault = self._print_ticket(ticket, village)
+            return LetterResult(letter, ticket, fault is None, fault)
 
         return self.run(work, on_done, on_error, label="letter")
 

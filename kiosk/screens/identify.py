@@ -8,8 +8,8 @@ from typing import Any
 from kivy.properties import OptionProperty, StringProperty
 
 from kiosk.api_client import ApiError
-from kiosk.controller import Resident
 from kiosk.messages import N_, error_msgid
+from kiosk.models import Resident
 from kiosk.screens import KioskScreen
 
 NIK_RE = re.compile(r"^\d{16}$")

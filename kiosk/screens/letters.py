@@ -8,8 +8,8 @@ from kivy.properties import DictProperty, ListProperty, NumericProperty, ObjectP
 from kivy.utils import escape_markup
 
 from kiosk.api_client import ApiError
-from kiosk.controller import LetterResult
 from kiosk.messages import N_, PRINT_FAULTS
+from kiosk.models import LetterResult
 from kiosk.screens import KioskScreen
 from kiosk.widgets import GREEN, Tile
 
@@ -184,6 +184,9 @@ class LetterDoneScreen(KioskScreen):
             return
         _ = self.app.tr._
         lines = []
+        if self.result.ticket:
+            lines.append(_("Nomor antrian Anda: {number}. Silakan tunggu panggilan.").format(
+                number=self.result.ticket["number"]))
         if not self.result.printed:
             lines.append(_(PRINT_FAULTS.get(self.result.print_fault or "", PRINT_FAULTS["error"])))
         requirements = self.letter_type.get("requirements", [])

@@ -7,8 +7,8 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty
 from kivy.utils import escape_markup
 
-from kiosk.controller import TicketResult
 from kiosk.messages import N_
+from kiosk.models import TicketResult
 from kiosk.screens import KioskScreen
 from kiosk.widgets import BLUE, GREY, Tile
 

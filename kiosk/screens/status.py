@@ -9,8 +9,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
-from kiosk.controller import parse_time
 from kiosk.messages import N_, letter_status_msgid
+from kiosk.models import parse_time
 from kiosk.screens import KioskScreen
 from kiosk.widgets import BROWN, GREEN, GREY, INK
 

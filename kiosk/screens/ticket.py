@@ -8,8 +8,8 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.controller import TicketResult
 from kiosk.messages import N_, PRINT_FAULTS
+from kiosk.models import TicketResult
 from kiosk.screens import KioskScreen
 
 UNPRINTED_SECONDS = 30  # time to write the number down when no receipt came out
