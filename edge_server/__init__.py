@@ -70,9 +70,9 @@ def create_app(config=None, *, clock=None) -> Flask:
         if not database.is_closed():
             database.close()
 
-    from .i18n import select_locale
-
     from flask_babel import get_locale
+
+    from .i18n import select_locale
 
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale

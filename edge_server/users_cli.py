@@ -11,7 +11,15 @@ from .security import hash_secret, new_password
 
 
 def run(args, cfg: EdgeConfig) -> int:
-    migrate(open_database(cfg.database_path))
+    db = open_database(cfg.database_path)
+    migrate(db)
+    try:
+        return _run(args, cfg)
+    finally:
+        db.close()  # the last connection: SQLite checkpoints and removes the -wal file
+
+
+def _run(args, cfg: EdgeConfig) -> int:
     now = Clock(cfg.zone).utcnow()
     username = args.username.strip().lower()
     with write_transaction():

@@ -38,9 +38,11 @@ def cmd_edge(args: argparse.Namespace) -> int:
                                        args.district_secret, args.port, args.timezone, not args.no_tls,
                                        tuple(args.address or ()), args.new_certificate))
     if args.release_pubkey:
-        from provisioning.release_key import install_release_pubkey
+        from provisioning.release_key import enable_updates, install_release_pubkey
 
         install_release_pubkey(target, args.release_pubkey)
+        enable_updates(target, "edge", args.district_url)
+        target.write_plan("edge")
     print(target.summary())
     return 0
 
@@ -53,9 +55,11 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
                                          args.rotation, args.language, args.idle_timeout, args.overlay,
                                          args.wait, args.edge_fingerprint))
     if args.release_pubkey:
-        from provisioning.release_key import install_release_pubkey
+        from provisioning.release_key import enable_updates, install_release_pubkey
 
         install_release_pubkey(target, args.release_pubkey)
+        enable_updates(target, "kiosk", args.update_url)
+        target.write_plan("kiosk")
     print(target.summary())
     return 0
 
@@ -150,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     _writer_flags(kiosk)
     kiosk.add_argument("--release-pubkey", metavar="FILE",
                        help="the regency's Ed25519 release public key (PEM), installed as /etc/anjungan/release.pub")
+    kiosk.add_argument("--update-url", metavar="URL",
+                       help="the district hub that hosts signed releases (with --release-pubkey: nightly updates)")
     kiosk.set_defaults(func=cmd_kiosk)
 
     display = sub.add_parser("display", help="make this machine the queue board on a TV",

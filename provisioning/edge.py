@@ -153,7 +153,9 @@ def has_admin(database: Path) -> bool:
     if not database.is_file():
         return False
     try:
-        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+        # read-write on purpose: a read-only connection to a WAL database leaves an empty -wal file behind,
+        # and a second run must leave the data directory exactly as it was
+        db = sqlite3.connect(database, timeout=10)
     except sqlite3.Error:
         return False
     try:

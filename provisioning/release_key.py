@@ -24,3 +24,31 @@ def install_release_pubkey(target: Target, source: str) -> bool:
     if not isinstance(key, Ed25519PublicKey):
         raise ProvisioningError("--release-pubkey: bukan kunci Ed25519 / not an Ed25519 public key")
     return target.write_file(RELEASE_PUBKEY, pem, mode=0o644)
+
+
+UPDATE_ENV = "/etc/anjungan/update.env"
+UPDATE_SERVICE = "anjungan-update.service"
+UPDATE_TIMER = "anjungan-update.timer"
+ROLE_ARGS = {
+    "edge": "--module edge_server --restart anjungan-edge.service --health-url http://127.0.0.1:8080/api/v1/health",
+    "kiosk": "--module kiosk --restart anjungan-kiosk.service",
+}
+
+
+def enable_updates(target: Target, role: str, update_url: str | None) -> bool:
+    """Write /etc/anjungan/update.env and install the nightly signed-update timer for this role.
+
+    Without an update URL (the district hub that hosts releases) nothing is installed and the technician is told.
+    :returns: True when anything changed.
+    """
+    from provisioning.units import install_unit, unit_text
+
+    if not update_url:
+        target.say("  pembaruan otomatis tidak dipasang / automatic updates not installed: no hub URL "
+                   "(edge: --district-url, kiosk: --update-url)")
+        return False
+    env = f"ANJUNGAN_UPDATE_URL={update_url.rstrip('/')}\nANJUNGAN_UPDATE_ARGS={ROLE_ARGS[role]}\n"
+    changed = target.write_file(UPDATE_ENV, env, mode=0o644)
+    changed |= target.write_file(f"/etc/systemd/system/{UPDATE_SERVICE}", unit_text(UPDATE_SERVICE), mode=0o644)
+    changed |= install_unit(target, UPDATE_TIMER)
+    return changed

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from provisioning.target import ProvisioningError, Target
 
-UNIT_PYTHON = "/opt/anjungan/venv/bin/python"  # the interpreter the unit files name
+UNIT_PYTHON = "/opt/anjungan/current/bin/python"  # the interpreter the service units name
+PROVISIONED_VENV = "/opt/anjungan/venv"  # what provisioning installs; the updater switches `current` away from it
+CURRENT_LINK = "/opt/anjungan/current"
 UNIT_DIR = "/etc/systemd/system"
 
 
@@ -26,12 +28,26 @@ def units_dir() -> Path:
                             "project from its source folder (pip install -e) or set ANJUNGAN_UNITS_DIR")
 
 
+def unit_python() -> str:
+    """The interpreter a unit should run: `current` when provisioning runs from the provisioned environment (so a
+    signed update can switch it), otherwise this very interpreter (a checkout elsewhere, a test root)."""
+    if os.path.realpath(sys.prefix) == os.path.realpath(PROVISIONED_VENV):
+        return UNIT_PYTHON
+    return sys.executable
+
+
 def unit_text(name: str, python: str | None = None) -> str:
-    """The unit file as it should be installed: the interpreter is the one running provisioning, so a unit
-    always starts the same installation that set it up."""
+    """The unit file as it should be installed: it starts the same installation that set it up."""
     text = (units_dir() / name).read_text()
-    python = python or sys.executable
+    python = python or unit_python()
     return text.replace(UNIT_PYTHON, python) if python else text
+
+
+def ensure_current_link(target: Target) -> None:
+    """`/opt/anjungan/current` -> the provisioned venv, unless it exists already (the updater owns it then)."""
+    link = target.path(CURRENT_LINK)
+    if not link.exists() and not link.is_symlink():
+        target.symlink(CURRENT_LINK, PROVISIONED_VENV)
 
 
 def wanted_by(text: str) -> list[str]:
@@ -51,6 +67,8 @@ def install_unit(target: Target, name: str, *, restart: bool = False) -> bool:
     :returns: True when the unit file changed.
     """
     text = unit_text(name)
+    if UNIT_PYTHON in text:
+        ensure_current_link(target)
     changed = target.write_file(f"{UNIT_DIR}/{name}", text, mode=0o644)
     targets = wanted_by(text)
     if not targets:

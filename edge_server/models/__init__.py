@@ -1,12 +1,12 @@
 """Peewee models, one module per aggregate, all bound late to `edge_server.db.database`."""
 from .audit import AuditLog
 from .device import Device, PairingCode
+from .letters import LetterRequest, LetterSequence, LetterType
 from .outbox import OutboxEvent, SyncState
 from .queue import CallEvent, Counter, CounterService, IdempotencyKey, Service, Ticket, TicketSequence
+from .residents import KioskSession, PinThrottle, Resident
 from .staff import LoginThrottle, StaffUser
 from .village import Announcement, RateLimit, VillageProfile
-from .residents import KioskSession, PinThrottle, Resident
-from .letters import LetterRequest, LetterSequence, LetterType
 
 ALL_MODELS = [
     VillageProfile, Announcement, RateLimit, StaffUser, LoginThrottle, Device, PairingCode, Service, Counter,

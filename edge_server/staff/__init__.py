@@ -10,8 +10,21 @@ def register_nav(app, endpoint: str, label, admin: bool = False) -> None:
 
 
 def init_app(app, csrf) -> None:
-    from . import account, admin, api, auth, clock, console, reports, survey, walkin  # noqa: F401  (routes)
-    from . import letters, privacy, register, residents  # letters, register, residents, personal data pages
+    from . import (  # noqa: F401  (routes)  # letters, register, residents, personal data pages
+        account,
+        admin,
+        api,
+        auth,
+        clock,
+        console,
+        letters,
+        privacy,
+        register,
+        reports,
+        residents,
+        survey,
+        walkin,
+    )
     from . import info as info_pages  # village information: announcements, hours, cameras, links, profile
     from . import sync as sync_page  # the sync status page
     from .blueprint import staff

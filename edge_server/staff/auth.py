@@ -5,7 +5,7 @@ import functools
 import logging
 from datetime import timedelta
 
-from flask import (current_app, flash, g, jsonify, redirect, render_template, request, session, url_for)
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError

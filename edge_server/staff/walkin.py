@@ -1,7 +1,7 @@
 """Counter work on tickets: walk-in tickets for residents at the desk, and reprints of failed prints."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import current_app, jsonify
 from flask_babel import gettext as _
 
 from ..counter_print import print_ticket

@@ -78,10 +78,9 @@ def test_upgrade_runs_new_migrations_and_keeps_data(tmp_path, clock):
 
     @migration(999, "test: a column added by a newer version")
     def _add(db_):
+        from peewee import CharField
         from playhouse.migrate import SqliteMigrator
         from playhouse.migrate import migrate as run
-
-        from peewee import CharField
 
         runs.append(1)
         run(SqliteMigrator(db_).add_column("ticket", "note", CharField(default="")))

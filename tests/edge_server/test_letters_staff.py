@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from edge_server.models import AuditLog, LetterType
+from tests.tools import requires
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_an_unnumbered_letter_prints_as_a_draft(staff, letter):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+@requires("chromium")
 @pytest.mark.parametrize("paper,height_pt", [("a4", 842), ("f4", 935)])
 def test_pdf_download(staff, letter, paper, height_pt):
     approve(staff, letter["id"])

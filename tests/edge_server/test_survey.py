@@ -60,13 +60,15 @@ def test_survey_for_a_ticket_closes_after_the_window(client, staff, kiosk, trave
     t = finish_one(staff, kiosk)
     travel(minutes=rules.ANSWER_WINDOW_MINUTES + 1)
     assert client.get("/survey/pending?counter=1").get_json() == {"ticket": None}
-    r = client.post("/survey/answers", json={"ticket_id": t["id"], "score": 4}, headers={"X-CSRFToken": tablet_csrf(client)})
+    r = client.post("/survey/answers", json={"ticket_id": t["id"], "score": 4},
+                    headers={"X-CSRFToken": tablet_csrf(client)})
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "survey_closed"
 
 
 def test_unfinished_ticket_cannot_be_rated(client, kiosk):
     t = kiosk.post("/api/v1/tickets", json={"service": "A"}).get_json()["ticket"]
-    r = client.post("/survey/answers", json={"ticket_id": t["id"], "score": 4}, headers={"X-CSRFToken": tablet_csrf(client)})
+    r = client.post("/survey/answers", json={"ticket_id": t["id"], "score": 4},
+                    headers={"X-CSRFToken": tablet_csrf(client)})
     assert r.status_code == 409
 
 
@@ -96,7 +98,8 @@ def test_results_per_service_and_month_in_the_console(staff, kiosk, client):
 
 def test_answers_travel_to_the_district_without_identity(app, staff, kiosk, client):
     t = finish_one(staff, kiosk, "B", counter=2)
-    client.post("/survey/answers", json={"ticket_id": t["id"], "score": 4}, headers={"X-CSRFToken": tablet_csrf(client)})
+    client.post("/survey/answers", json={"ticket_id": t["id"], "score": 4},
+                headers={"X-CSRFToken": tablet_csrf(client)})
     with app.app_context():
         event = OutboxEvent.select().where(OutboxEvent.type == "survey.answered").get()
     data = json.loads(event.data)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import subprocess
 
 import pytest
 import yaml
 
 from tests.provisioning.conftest import run_provisioning
+from tests.tools import requires
 
-cloud_init = pytest.mark.skipif(shutil.which("cloud-init") is None, reason="cloud-init not installed")
+cloud_init = requires("cloud-init")
 KIOSK = ("--role", "kiosk", "--edge-url", "http://192.168.1.10:8080", "--pairing-code", "654321",
          "--printer", "usb://0416:5011", "--scanner", "evdev:auto", "--rotation", "90",
          "--wifi-ssid", "Balai Desa Mojowarno", "--wifi-password", "rahasia-wifi", "--overlay")

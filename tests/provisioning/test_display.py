@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +15,12 @@ from provisioning import tlscert
 from provisioning.units import unit_text
 from tests.e2e.test_tls_serve import TlsEdge
 from tests.provisioning.conftest import run_provisioning, snapshot
+from tests.tools import requires
 
 UNIT = "anjungan-display.service"
 REQUIRED_FLAGS = ("--kiosk", "--autoplay-policy=no-user-gesture-required", "--noerrdialogs",
                   "--disable-session-crashed-bubble", "--disable-infobars", "--check-for-update-interval=31536000")
-analyze = pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+analyze = requires("systemd-analyze")
 
 
 def env_values(root: Path) -> dict[str, str]:
@@ -110,7 +110,7 @@ def test_dry_run_writes_nothing(tls_edge, tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
+@requires("chromium")
 def test_chromium_with_the_board_flags_loads_the_board_over_https_and_without_them_does_not(board_root, tls_edge,
                                                                                             tmp_path):
     root, _ = board_root

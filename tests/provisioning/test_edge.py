@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import tomllib
+from contextlib import closing
 
 import pytest
 
@@ -40,7 +41,7 @@ def test_writes_the_configuration_readable_by_the_service_only(provisioned):
 def test_initialises_the_database_with_one_admin_and_shows_the_password_once(provisioned):
     root, first = provisioned
     database = root / "var/lib/anjungan/edge/edge.sqlite3"
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:  # `with connect()` alone never closes it
         admins = db.execute("SELECT username FROM staff_user WHERE role = 'admin'").fetchall()
     assert admins == [("admin",)]
     assert re.search(r"password \(hanya ditampilkan sekali / shown only once\): \S{8,}", first.stdout)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from provisioning.units import UNIT_PYTHON, unit_text, wanted_by
+from tests.tools import requires
 
 UNITS = Path(__file__).resolve().parents[2] / "systemd"
 NAMES = ("anjungan-edge.service", "anjungan-kiosk.service", "anjungan-district.service")
-analyze = pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+analyze = requires("systemd-analyze")
 
 
 def parse(name: str) -> dict[str, dict[str, list[str]]]:

@@ -18,3 +18,47 @@ def test_the_release_key_is_installed_once_and_a_wrong_file_is_refused(tmp_path)
         install_release_pubkey(target, str(tmp_path / "keys" / "release.key"))  # the private key: never
     with pytest.raises(ProvisioningError):
         install_release_pubkey(target, str(tmp_path / "missing.pub"))
+
+
+def test_updates_are_enabled_with_the_role_arguments_and_a_second_run_changes_nothing(tmp_path):
+    from provisioning.release_key import UPDATE_ENV, enable_updates
+
+    root = tmp_path / "root"
+    target = Target(root)
+    assert enable_updates(target, "edge", "https://hub.example/") is True
+    env = (root / UPDATE_ENV.lstrip("/")).read_text()
+    assert "ANJUNGAN_UPDATE_URL=https://hub.example\n" in env and "--module edge_server" in env
+    assert (root / "etc/systemd/system/anjungan-update.service").is_file()
+    assert (root / "etc/systemd/system/timers.target.wants/anjungan-update.timer").is_symlink()
+    assert enable_updates(Target(root), "edge", "https://hub.example/") is False
+
+
+def test_without_a_hub_url_no_update_timer_is_installed(tmp_path):
+    from provisioning.release_key import enable_updates
+
+    said = []
+    target = Target(tmp_path / "root", say=said.append)
+    assert enable_updates(target, "kiosk", None) is False
+    assert not (tmp_path / "root" / "etc/systemd/system/anjungan-update.timer").exists()
+    assert any("--update-url" in line for line in said)
+
+
+def test_units_run_the_current_link_that_updates_switch(tmp_path, monkeypatch):
+    """GIVEN provisioning runs from /opt/anjungan/venv WHEN it installs a unit THEN the unit runs
+    /opt/anjungan/current, which points at the venv until the updater switches it (and is never overwritten)."""
+    import os
+    import sys
+
+    from provisioning import units
+
+    monkeypatch.setattr(units, "PROVISIONED_VENV", sys.prefix)  # as if this venv were /opt/anjungan/venv
+    assert units.unit_python() == units.UNIT_PYTHON
+    root = tmp_path / "root"
+    units.install_unit(Target(root), "anjungan-edge.service")
+    assert "ExecStart=/opt/anjungan/current/bin/python -m edge_server" in \
+        (root / "etc/systemd/system/anjungan-edge.service").read_text()
+    assert os.readlink(root / "opt/anjungan/current") == units.PROVISIONED_VENV
+    (root / "opt/anjungan/current").unlink()
+    (root / "opt/anjungan/current").symlink_to("/opt/anjungan/releases/0.2.0")
+    units.install_unit(Target(root), "anjungan-edge.service")
+    assert os.readlink(root / "opt/anjungan/current") == "/opt/anjungan/releases/0.2.0"
