@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,7 +55,6 @@ class EdgeConfig:
     tls_cert: str = ""  # PEM certificate file; empty: plain HTTP only, as before
     tls_key: str = ""  # PEM private key file (0640 root:anjungan-edge)
     tls_port: int = 8443  # 0: any free port (tests)
-    extra: dict = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
