@@ -60,6 +60,6 @@ def letter_status_msgid(status: int) -> str:
 
 
 def date_text(now: datetime, _: object) -> str:
-    """``Sabtu, 28 November 2026  10.47`` in the current language (``_`` is the translate function)."""
-    return (f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])} {now.year}"
-            f"   {now.hour:02d}.{now.minute:02d}")
+    """``Sabtu, 28 November  10.47`` in the current language (``_`` is the translate function); no year,
+    so it fits beside the village name on a 7-inch panel."""
+    return f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])}   {now.hour:02d}.{now.minute:02d}"
