@@ -20,7 +20,10 @@ ERRORS = {
     "invalid_session": N_("Waktu Anda sudah habis. Silakan pindai kartu atau ketik NIK lagi."),
     "pin_required": N_("Untuk surat, ketik PIN Anda atau pindai e-KTP Anda."),
     "service_closed": N_("Layanan ini sedang tutup. Silakan pilih layanan lain atau tanya petugas."),
-    "daily_cap_reached": N_("Nomor antrian untuk layanan ini sudah habis hari ini. Silakan tanya petugas."),
+    "service_full": N_("Nomor antrian untuk layanan ini sudah habis hari ini. Silakan tanya petugas."),
+    "unknown_service": N_("Layanan ini sedang tutup. Silakan pilih layanan lain atau tanya petugas."),
+    "invalid_fields": N_("Isian surat belum benar. Periksa lalu coba lagi, atau tanya petugas."),
+    "invalid_token": N_("Anjungan ini belum terdaftar di kantor desa. Silakan minta bantuan petugas."),
     "rate_limited": N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
 }
 GENERIC = N_("Maaf, permintaan tidak dapat diproses. Silakan coba lagi atau tanya petugas.")
