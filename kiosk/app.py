@@ -21,7 +21,7 @@ from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.i18n import Translator
 from kiosk.models import DeviceState, Resident
-from kiosk.sound import Sounds
+from kiosk.sound import Sounds, Speaker
 from kiosk.widgets import KioskRoot
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class KioskApp(App):
     at_home = BooleanProperty(True)
     screen_title = StringProperty("")
     language = StringProperty("id")
+    can_speak = BooleanProperty(False)
 
     use_kivy_settings = False
 
@@ -66,6 +67,7 @@ class KioskApp(App):
         self.controller = controller or Controller(settings)
         self.now = now
         self.sounds = sounds or Sounds(settings.sound)
+        self.speaker: Speaker | None = None
         self.history: list[str] = []
         self.last_touch = now()
         self.return_at: float | None = None  # a screen's own "back home in N seconds"
@@ -108,6 +110,8 @@ class KioskApp(App):
         controller.on_scan = self.handle_scan
         controller.start_scanner()
         controller.heartbeat()
+        self.speaker = Speaker()
+        self.can_speak = self.settings.sound and self.speaker.available
         self._events = [
             Clock.schedule_interval(lambda _dt: controller.heartbeat(), self.settings.heartbeat_interval),
             Clock.schedule_interval(self._tick, 0.25),
@@ -200,6 +204,14 @@ class KioskApp(App):
                 screen.refresh_language()
             self.screen_title = self.sm.current_screen.title
             self._update_clock()
+
+    def speak_prompt(self) -> None:
+        """Read the home screen aloud, in the current language."""
+        if not self.speaker:
+            return
+        text = self.tr._(messages.SPOKEN_PROMPT).format(village=self.village_name or "")
+        self.speaker.say(text, self.tr.language, lambda work, done: self.controller.run(work, done),
+                         self.sounds.play_file)
 
     def show_notice(self, msgid: str, error: bool = False, **fmt: Any) -> None:
         self.notice = self.tr._(msgid).format(**fmt)

@@ -26,6 +26,7 @@ ERRORS = {
     "invalid_token": N_("Anjungan ini belum terdaftar di kantor desa. Silakan minta bantuan petugas."),
     "rate_limited": N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
 }
+SPOKEN_PROMPT = N_("Selamat datang di {village}. Untuk nomor antrian, sentuh tombol biru di kiri atas. Untuk surat, pindai kartu Anda, lalu sentuh tombol hijau. Untuk bantuan, tanya petugas di loket.")  # noqa: E501
 GENERIC = N_("Maaf, permintaan tidak dapat diproses. Silakan coba lagi atau tanya petugas.")
 UNAVAILABLE = N_("Layanan sementara tidak tersedia. Silakan coba lagi sebentar lagi.")
 

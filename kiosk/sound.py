@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shutil
 import struct
+import subprocess
 import tempfile
 import wave
-from typing import Any
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,23 @@ class Sounds:
             self._broken = True
             log.warning("sound disabled: %s", exc)
 
+    def play_file(self, path: str) -> None:
+        """Play a WAV file (the spoken prompt), with the same never-fail rule as the tones."""
+        if not self.enabled or self._broken:
+            return
+        try:
+            from kivy.core.audio import SoundLoader
+
+            sound = SoundLoader.load(path)
+            if sound is None:
+                log.info("no audio provider for the spoken prompt")
+                return
+            self._sounds["prompt"] = sound
+            sound.play()
+        except Exception as exc:  # noqa: BLE001 - any audio backend fault must not reach the resident
+            self._broken = True
+            log.warning("sound disabled: %s", exc)
+
     def _load(self, name: str) -> Any:
         from kivy.core.audio import SoundLoader
 
@@ -72,3 +91,37 @@ class Sounds:
             return None
         self._sounds[name] = sound
         return sound
+
+
+class Speaker:
+    """The spoken prompt for residents who cannot read: espeak-ng, offline, the same voice as the queue board.
+
+    ``say`` makes the WAV in a worker thread (espeak-ng takes a moment) and ``play`` plays it on the UI thread.
+    """
+
+    def __init__(self, command: str = "espeak-ng", directory: str | None = None) -> None:
+        self.command = shutil.which(command) or ""
+        self.directory = directory
+
+    @property
+    def available(self) -> bool:
+        return bool(self.command)
+
+    def make_wav(self, text: str, language: str) -> str | None:
+        """Speak ``text`` into a WAV file; None (and a log line) when espeak-ng is missing or fails."""
+        if not self.command:
+            return None
+        self.directory = self.directory or tempfile.mkdtemp(prefix="kiosk-voice-")
+        path = os.path.join(self.directory, f"prompt-{language}.wav")
+        voice = "id" if language == "id" else "en"
+        try:
+            subprocess.run([self.command, "-v", voice, "-s", "135", "-w", path, text], check=True,
+                           capture_output=True, timeout=20)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("spoken prompt unavailable: %s", exc)
+            return None
+        return path
+
+    def say(self, text: str, language: str, run: Callable[..., Any], play: Callable[[str], None]) -> None:
+        """``run(work, on_done)`` runs the synthesis off the UI thread; ``play(path)`` plays the result."""
+        run(lambda: self.make_wav(text, language), lambda path: play(path) if path else None)

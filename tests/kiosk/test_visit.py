@@ -60,3 +60,26 @@ def test_escape_and_other_keys_do_not_leave_the_app(kiosk):
     kiosk.pump(0.1)
     assert kiosk.app.root.get_root_window() is not None
     assert kiosk.current == "home"
+
+
+def test_the_home_screen_can_be_read_aloud(kiosk):
+    """For residents who cannot read: "Dengarkan" speaks the home screen with the offline Indonesian voice."""
+    import os
+    import wave
+
+    kiosk.tap_text("Dengarkan")
+    speaker = kiosk.app.speaker
+    path = kiosk.wait_until(lambda: speaker.directory and os.path.exists(os.path.join(speaker.directory,
+                                                                                       "prompt-id.wav"))
+                            and os.path.join(speaker.directory, "prompt-id.wav"), what="the spoken prompt")
+    kiosk.wait_until(lambda: kiosk.app.controller.pending == 0, what="speech done")
+    with wave.open(path) as speech:
+        assert speech.getnframes() / speech.getframerate() > 3
+    assert kiosk.current == "home"
+
+
+def test_without_espeak_there_is_no_listen_button_and_nothing_breaks(kiosk):
+    from kiosk.sound import Speaker
+
+    speaker = Speaker(command="no-such-espeak")
+    assert not speaker.available and speaker.make_wav("halo", "id") is None
