@@ -246,7 +246,8 @@ class Controller:
             fault = self._print_ticket(ticket, village)
             return TicketResult(ticket, fault is None, fault)
 
-        return self.run(work, on_done, on_error, label="ticket")
+        # A ticket once taken is shown whatever happened meanwhile (a scan, a timeout): it has been printed.
+        return self.run(work, on_done, on_error, label="ticket", any_visit=True)
 
     def _print_ticket(self, ticket: dict[str, Any], village: str) -> str | None:
         """Print a ticket's receipt and tell the edge server whether it printed (staff reprint failed ones)."""
@@ -340,7 +341,7 @@ class Controller:
                 fault = self._print_ticket(ticket, village)
             return LetterResult(letter, ticket, fault is None, fault)
 
-        return self.run(work, on_done, on_error, label="letter")
+        return self.run(work, on_done, on_error, label="letter", any_visit=True)
 
     # ----- information ---------------------------------------------------------------------------------------
     def load_info(self, on_done: Callable[[dict], None], on_error: Callable[[Exception], None]) -> Future:
