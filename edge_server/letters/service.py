@@ -195,6 +195,7 @@ def change_status(letter_id: str, target: object, *, clock: Clock, actor: str) -
                                                         old=status_label(letter.status), new=status_label(target)))
         updates = {"status": target, "updated_at": now}
         if rules.needs_number(target, letter.letter_number):
+            clock.require_trusted()  # a number carries its year: never from a clock nobody vouches for
             updates.update(_number_for(letter.letter_type, local, now))
         LetterRequest.update(**updates).where(LetterRequest.id == letter.id).execute()
         record_event("letter.status_changed", local.date(), {

@@ -87,3 +87,29 @@ def test_confirmation_survives_a_restart_but_not_a_reboot(keeper, clock, tmp_pat
 
 def test_host_policy_trusts_the_host_clock(clock, tmp_path):
     assert Timekeeper(clock, tmp_path / "c.json", policy="host", ntp=lambda: False).refresh().source == "host"
+
+
+def test_untrusted_clock_gives_no_letter_number_until_confirmed(keeper, app, clock, demo):
+    """GIVEN a letter request WHEN staff approve it while the clock is untrusted THEN it gets no number (503)
+    and stays as it was; once the clock is confirmed the same move numbers it."""
+    from edge_server.letters import service as letters
+    from edge_server.models import LetterRequest, Resident
+
+    keeper.synced["ntp"] = True
+    keeper.refresh()
+    with app.app_context():
+        resident = Resident.select().where(Resident.active == True).first()  # noqa: E712
+        letter = letters.create_request(resident, "S-41", {"keperluan": "Melamar kerja"}, clock=clock)
+        keeper.synced["ntp"] = False
+        keeper.confirm("admin")  # fine so far
+        clock.travel(timedelta(hours=-3))
+        keeper.refresh()
+        assert not clock.verdict.trusted
+        from edge_server.clock import ClockUntrusted
+
+        with pytest.raises(ClockUntrusted):
+            letters.change_status(letter.id, 2, clock=clock, actor="admin")
+        assert LetterRequest.get_by_id(letter.id).letter_number is None
+        keeper.confirm("admin", datetime.now(timezone.utc))
+        numbered = letters.change_status(letter.id, 2, clock=clock, actor="admin")
+        assert numbered.letter_number and numbered.letter_number.startswith("S-41/001/")
