@@ -25,13 +25,15 @@ BASE_PACKAGES = ["python3-venv", "python3-dev", "build-essential", "git", "sqlit
 ROLE_PACKAGES = {
     "edge": ["espeak-ng", "sox"],
     "kiosk": ["libmtdev1", "libgl1-mesa-dri", "libegl1", "libgles2", "libusb-1.0-0"],
+    "display": ["cage", "chromium", "xwayland"],
 }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--role", required=True, choices=("edge", "kiosk"), help="what this card becomes")
+    parser.add_argument("--role", required=True, choices=("edge", "kiosk", "display"),
+                        help="what this card becomes (display: the TV queue board)")
     parser.add_argument("--out", required=True, metavar="DIR", help="where to write (the card's boot partition)")
-    parser.add_argument("--hostname", help="machine name (default anjungan-edge / anjungan-kiosk)")
+    parser.add_argument("--hostname", help="machine name (default anjungan-edge / -kiosk / -display)")
     parser.add_argument("--wifi-ssid", metavar="S", help="Wi-Fi network name (without it: Ethernet only)")
     parser.add_argument("--wifi-password", metavar="P", help="Wi-Fi password")
     parser.add_argument("--wifi-country", default="ID", metavar="CC", help="Wi-Fi country code (default ID)")
@@ -47,8 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     edge.add_argument("--village-name", metavar="NAME")
     edge.add_argument("--district-url", metavar="URL")
     edge.add_argument("--district-secret", metavar="S")
-    kiosk = parser.add_argument_group("--role kiosk")
+    kiosk = parser.add_argument_group("--role kiosk (and --role display: --edge-url, --edge-fingerprint)")
     kiosk.add_argument("--edge-url", metavar="URL")
+    kiosk.add_argument("--edge-fingerprint", metavar="SHA256", help="the edge certificate's SHA-256 (display)")
     kiosk.add_argument("--pairing-code", metavar="CODE")
     kiosk.add_argument("--printer", metavar="URL")
     kiosk.add_argument("--scanner", metavar="SPEC")
@@ -70,6 +73,11 @@ def provisioning_command(args: argparse.Namespace) -> list[str]:
         if opts.district_url:
             argv += ["--district-url", opts.district_url, "--district-secret", str(opts.district_secret)]
         return argv
+    if args.role == "display":
+        if not args.edge_url:
+            raise ProvisioningError("--role display butuh / needs --edge-url")
+        argv = ["display", "--edge-url", args.edge_url]
+        return argv + (["--edge-fingerprint", args.edge_fingerprint] if args.edge_fingerprint else [])
     from provisioning.kiosk import KioskOptions
     from provisioning.kiosk import check_options as check_kiosk
 

@@ -16,6 +16,8 @@ cloud_init = requires("cloud-init")
 KIOSK = ("--role", "kiosk", "--edge-url", "http://192.168.1.10:8080", "--pairing-code", "654321",
          "--printer", "usb://0416:5011", "--scanner", "evdev:auto", "--rotation", "90",
          "--wifi-ssid", "Balai Desa Mojowarno", "--wifi-password", "rahasia-wifi", "--overlay")
+DISPLAY = ("--role", "display", "--edge-url", "https://192.168.1.10:8443", "--edge-fingerprint", "ab" * 32,
+           "--wifi-ssid", "Balai Desa Mojowarno", "--wifi-password", "rahasia-wifi")
 EDGE = ("--role", "edge", "--village-code", "33.17.09.2016", "--village-name", "Mojowarno",
         "--district-url", "https://hub.rembangkab.go.id", "--district-secret", "rahasia desa")
 
@@ -78,6 +80,16 @@ def test_edge_card_runs_provisioning_edge(tmp_path):
     assert "wifis" not in yaml.safe_load((out / "network-config").read_text())["network"]
 
 
+def test_display_card_runs_provisioning_display(tmp_path):
+    out = generate(tmp_path, *DISPLAY)
+    data = yaml.safe_load((out / "user-data").read_text())
+    argv = provisioning_line(firstboot(data))
+    assert argv[argv.index("display"):] == ["display", "--edge-url", "https://192.168.1.10:8443",
+                                            "--edge-fingerprint", "ab" * 32]
+    assert {"cage", "chromium"} <= set(data["packages"])
+    assert data["hostname"] == "anjungan-display"
+
+
 def test_firstboot_script_is_valid_bash(tmp_path):
     data = yaml.safe_load((generate(tmp_path, *EDGE) / "user-data").read_text())
     script = tmp_path / "firstboot.sh"
@@ -95,7 +107,7 @@ def test_local_source_archive_is_copied_onto_the_card(tmp_path):
 
 
 @cloud_init
-@pytest.mark.parametrize("args", [KIOSK, EDGE], ids=["kiosk", "edge"])
+@pytest.mark.parametrize("args", [KIOSK, EDGE, DISPLAY], ids=["kiosk", "edge", "display"])
 def test_user_data_passes_cloud_init_schema(tmp_path, ssh_key, args):
     out = generate(tmp_path, *args, "--ssh-key", str(ssh_key))
     result = subprocess.run(["cloud-init", "schema", "--config-file", str(out / "user-data")],
