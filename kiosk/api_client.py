@@ -191,3 +191,40 @@ class EdgeClient:
     def info(self) -> dict[str, Any]:
         """Village profile, announcements and office hours (``GET /api/v1/info``)."""
         return self._call("GET", "/info")[1]
+
+    def cameras(self) -> list[dict[str, Any]]:
+        """The public cameras with the edge's cached picture of each (``GET /api/v1/cameras``)."""
+        return self._call("GET", "/cameras")[1]["cameras"]
+
+    def links(self) -> list[dict[str, Any]]:
+        """Links residents can take home as a QR code, with their receipt data (``GET /api/v1/links``)."""
+        return self._call("GET", "/links")[1]["links"]
+
+    def survey(self) -> dict[str, Any]:
+        """The satisfaction question, its five scores and the improvement topics."""
+        return self._call("GET", "/survey")[1]
+
+    def answer_survey(self, score: int, improve: str = "") -> None:
+        """Send one anonymous answer: never a session, a NIK or a ticket (the resident stays unknown)."""
+        self._call("POST", "/survey", {"score": score, "improve": improve})
+
+    def picture(self, url: str, max_bytes: int = 4 * 1024 * 1024) -> bytes:
+        """The bytes of a ``/media`` picture (a signed URL: no token is sent with it).
+
+        :raises EdgeUnavailable: no answer, not a 200, or larger than ``max_bytes``.
+        """
+        try:
+            response = self.http.get(url, timeout=self.timeout, stream=True)
+            try:
+                if response.status_code != 200:
+                    raise EdgeUnavailable(f"GET picture: HTTP {response.status_code}")
+                data = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise EdgeUnavailable("GET picture: too large")
+                return bytes(data)
+            finally:
+                response.close()
+        except requests.RequestException as exc:
+            raise EdgeUnavailable(f"GET picture: {type(exc).__name__}") from exc

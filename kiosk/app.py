@@ -16,7 +16,7 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk import messages, screens
+from kiosk import messages, screens, sdnotify
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.i18n import Translator
@@ -27,7 +27,7 @@ from kiosk.widgets import KioskRoot
 log = logging.getLogger(__name__)
 HERE = os.path.dirname(__file__)
 # Screens that are steps, not places: "Kembali" never returns to them.
-NO_HISTORY = {"identify", "ticket", "letter_done", "offline", "letter_review"}
+NO_HISTORY = {"identify", "ticket", "letter_done", "offline", "letter_review", "survey"}
 STAY_WHEN_OFFLINE = {"ticket", "letter_done", "offline"}
 # Screens that belong to one resident: a different card scanned there starts again from home.
 RESIDENT_SCREENS = {"letters", "letter_form", "letter_review", "letter_done", "status"}
@@ -87,14 +87,15 @@ class KioskApp(App):
                 Builder.load_file(path)
         screens.load_kv()
         root = KioskRoot()
-        from kiosk.screens import home, identify, info, letters, offline, queue, status, ticket
+        from kiosk.screens import home, identify, info, letters, offline, queue, status, survey, ticket
 
         for screen in (home.HomeScreen(name="home"), queue.QueueScreen(name="queue"),
                        ticket.TicketScreen(name="ticket"), identify.IdentifyScreen(name="identify"),
                        letters.LettersScreen(name="letters"), letters.LetterFormScreen(name="letter_form"),
                        letters.LetterReviewScreen(name="letter_review"),
                        letters.LetterDoneScreen(name="letter_done"), status.StatusScreen(name="status"),
-                       info.InfoScreen(name="info"), offline.OfflineScreen(name="offline")):
+                       info.InfoScreen(name="info"), survey.SurveyScreen(name="survey"),
+                       offline.OfflineScreen(name="offline")):
             root.ids.sm.add_widget(screen)
         root.ids.countdown.on_stay = self.touched
         return root
@@ -119,12 +120,24 @@ class KioskApp(App):
         ]
         self._update_clock()
         self.go("home")
+        self._events += self.notify_systemd()
+
+    def notify_systemd(self) -> list[Any]:
+        """READY=1 for the Type=notify unit, then WATCHDOG=1 from the UI clock: a frozen UI stops the pings and
+        systemd restarts the kiosk (WatchdogSec). :returns: the scheduled ping, if a watchdog is set."""
+        sdnotify.ready(f"kiosk {self.settings.name} showing the home screen")
+        interval = sdnotify.watchdog_interval()
+        if interval is None:
+            return []
+        sdnotify.notify("WATCHDOG=1")
+        return [Clock.schedule_interval(lambda _dt: sdnotify.notify("WATCHDOG=1"), interval / 2)]
 
     def open_settings(self, *_args: Any) -> bool:
         """Kivy's settings panel (F1) would be a way out of the kiosk: never open it."""
         return False
 
     def on_stop(self) -> None:
+        sdnotify.stopping()
         for event in self._events:
             event.cancel()
         self.controller.close()

@@ -20,6 +20,7 @@ from kiosk import __version__
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
 from kiosk.config import KioskConfig
 from kiosk.models import DeviceState, LetterResult, Resident, TicketResult, parse_time
+from kiosk.pictures import Picture, PictureCache, decode_picture, link_receipt
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class Controller:
         self.visit = 0
         self._print_lock = threading.Lock()
         self.pending = 0
+        self.pictures = PictureCache()
         # Listeners the app sets; all are called on the UI thread.
         self.on_busy: Callable[[bool, str], None] = lambda busy, label: None
         self.on_state: Callable[[DeviceState], None] = lambda state: None
@@ -346,6 +348,55 @@ class Controller:
     # ----- information ---------------------------------------------------------------------------------------
     def load_info(self, on_done: Callable[[dict], None], on_error: Callable[[Exception], None]) -> Future:
         return self.run(self.client.info, on_done, on_error, label="loading")
+
+    def load_cameras(self, on_done: Callable[[list], None], on_error: Callable[[Exception], None],
+                     quiet: bool = False) -> Future:
+        """The camera list; ``quiet`` for the gallery's own refresh (no spinner over a screen being read)."""
+        return self.run(self.client.cameras, on_done, on_error, label="" if quiet else "loading")
+
+    def load_links(self, on_done: Callable[[list], None], on_error: Callable[[Exception], None]) -> Future:
+        return self.run(self.client.links, on_done, on_error, label="loading")
+
+    def load_picture(self, url: str, on_done: Callable[[Picture], None],
+                     on_error: Callable[[Exception], None] | None = None) -> Future | None:
+        """Fetch and decode a picture in a worker; ``on_done`` gets RGBA pixels for a texture (UI thread).
+
+        Pictures are kept by URL (the edge changes the URL when the picture changes), so a gallery refresh
+        fetches only what is new. A failed load only logs: the widget keeps what it showed.
+        """
+        cached = self.pictures.get(url)
+        if cached is not None:
+            on_done(cached)
+            return None
+
+        def work() -> Picture:
+            picture = decode_picture(self.client.picture(url))
+            self.pictures.put(url, picture)
+            return picture
+
+        def failed(exc: Exception) -> None:
+            log.warning("picture not loaded: %s", exc)
+            if on_error is not None:
+                on_error(exc)
+
+        # A picture failing is no reason to call the edge server unreachable: keep the state as it is.
+        return self.run(work, on_done, failed, any_visit=True)
+
+    def print_link(self, link: dict[str, Any], on_done: Callable[[str | None], None],
+                   on_error: Callable[[Exception], None]) -> Future:
+        """Print a link's QR code on a receipt; ``on_done(None)`` when printed, else the fault word."""
+        receipt = link_receipt(link)
+        return self.run(lambda: self._print(receipt), on_done, on_error, label="printing", any_visit=True)
+
+    # ----- satisfaction survey -------------------------------------------------------------------------------
+    def load_survey(self, on_done: Callable[[dict], None], on_error: Callable[[Exception], None]) -> Future:
+        return self.run(self.client.survey, on_done, on_error, label="loading")
+
+    def answer_survey(self, score: int, improve: str, on_done: Callable[[None], None],
+                      on_error: Callable[[Exception], None]) -> Future:
+        """Send the answer with no identity, even when a resident is identified (the survey is anonymous)."""
+        return self.run(lambda: self.client.answer_survey(score, improve), on_done, on_error, label="loading",
+                        any_visit=True)
 
     def close(self) -> None:
         """Stop the scanner, close the printer and the workers."""

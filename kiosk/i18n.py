@@ -118,5 +118,12 @@ class Translator(Observable):
             return
         self.language = language
         self._translations = load_translations(language, self.localedir)
-        for func, largs, _kwargs in list(self.observers):
-            func(largs, None, None)
+        alive = []
+        for observer in self.observers:
+            func, largs, _kwargs = observer
+            try:
+                func(largs, None, None)
+            except ReferenceError:  # a kv rule of a widget that is gone (a card of a list drawn again)
+                continue
+            alive.append(observer)
+        self.observers[:] = alive

@@ -7,7 +7,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 # Colours: every text colour on its background is at least 4.5:1 (WCAG 1.4.3); button edges at least 3:1.
@@ -143,6 +145,52 @@ class CountdownOverlay(FloatLayout):
             return False
         super().on_touch_down(touch)
         return True
+
+
+class RemotePicture(Image):
+    """A picture from the edge server, loaded and decoded by the controller in a worker (never here).
+
+    Set ``url``; the last picture stays on screen until the next one has arrived, so a gallery refresh does not
+    flicker. ``loaded`` is the URL now shown.
+    """
+
+    url = StringProperty("")
+    loaded = StringProperty("")
+
+    def on_url(self, *_: object) -> None:
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if not self.url or app is None:
+            return
+        url = self.url
+        app.controller.load_picture(url, lambda picture: self._show(url, picture))
+
+    def _show(self, url: str, picture: object) -> None:
+        from kivy.graphics.texture import Texture
+
+        if url != self.url:  # a newer picture was asked for meanwhile
+            return
+        texture = Texture.create(size=(picture.width, picture.height), colorfmt="rgba")
+        texture.blit_buffer(picture.rgba, colorfmt="rgba", bufferfmt="ubyte")
+        texture.flip_vertical()
+        if picture.sharp:  # a QR code: crisp module edges when scaled up
+            texture.mag_filter = "nearest"
+            texture.min_filter = "nearest"
+        self.texture = texture
+        self.loaded = url
+
+
+class ScoreButton(KButton):
+    """A face with its words under it: one answer of the satisfaction question."""
+
+    score = NumericProperty(3)
+
+
+class Face(Widget):
+    """A drawn face for a satisfaction score (1 very unhappy .. 5 very happy): no emoji font needed."""
+
+    score = NumericProperty(3)
 
 
 class KioskRoot(FloatLayout):

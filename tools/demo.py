@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "--edge-url", edge_url,
                                       "--token", demo["kiosk_token"], "--printer", f"virtual://{data / 'receipts'}",
-                                      "--scanner", "keyboard"], env=env)
+                                      "--scanner", "keyboard", "--windowed", "--size", "1024x600"], env=env)
             procs.append(kiosk)
             print(f"Kiosk         : running; receipts are written to {data / 'receipts'}")
         print("Press Ctrl-C to stop.\n")

@@ -11,7 +11,7 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
 HERE = os.path.dirname(__file__)
-KV_FILES = ("home", "queue", "ticket", "identify", "letters", "status", "info", "offline")
+KV_FILES = ("home", "queue", "ticket", "identify", "letters", "status", "info", "survey", "offline")
 
 
 def load_kv() -> None:

@@ -37,6 +37,16 @@ def edge(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def village_info(edge: EdgeProcess):
+    """Announcements, office hours, cameras, links and the profile, written into the edge as staff would."""
+    from tests.kiosk.village_info import CameraServer, seed
+
+    cameras = CameraServer()
+    yield seed(edge.data_dir, cameras)
+    cameras.stop()
+
+
+@pytest.fixture(scope="session")
 def kiosk_session(edge: EdgeProcess, tmp_path_factory: pytest.TempPathFactory):
     compile_catalogues()
     receipts = str(tmp_path_factory.mktemp("receipts"))

@@ -19,7 +19,7 @@ SIZES = {"800x480": "", "1920x1080": "", "1024x600": "home,queue,ticket-no-paper
          "1080x1920": "home,queue,ticket-no-paper,identify-pin,letter-form,letter-review,status,countdown"}
 
 
-def test_every_screen_at_every_size(edge, tmp_path):
+def test_every_screen_at_every_size(edge, village_info, tmp_path):
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
     runs: dict[str, subprocess.Popen] = {}
     problems: list[str] = []
