@@ -30,6 +30,17 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _signed_updates(target: Target, role: str, pubkey: str | None, hub_url: str | None) -> None:
+    """With --release-pubkey: install the key and the nightly update timer, and add them to the plan."""
+    if not pubkey:
+        return
+    from provisioning.release_key import enable_updates, install_release_pubkey
+
+    install_release_pubkey(target, pubkey)
+    enable_updates(target, role, hub_url)
+    target.write_plan(role)
+
+
 def cmd_edge(args: argparse.Namespace) -> int:
     from provisioning.edge import EdgeOptions, provision_edge
 
@@ -37,12 +48,7 @@ def cmd_edge(args: argparse.Namespace) -> int:
     provision_edge(target, EdgeOptions(args.village_code, args.village_name, args.district_url,
                                        args.district_secret, args.port, args.timezone, not args.no_tls,
                                        tuple(args.address or ()), args.new_certificate))
-    if args.release_pubkey:
-        from provisioning.release_key import enable_updates, install_release_pubkey
-
-        install_release_pubkey(target, args.release_pubkey)
-        enable_updates(target, "edge", args.district_url)
-        target.write_plan("edge")
+    _signed_updates(target, "edge", args.release_pubkey, args.district_url)
     print(target.summary())
     return 0
 
@@ -54,12 +60,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     provision_kiosk(target, KioskOptions(args.edge_url, args.pairing_code, args.printer, args.scanner, args.name,
                                          args.rotation, args.language, args.idle_timeout, args.overlay,
                                          args.wait, args.edge_fingerprint))
-    if args.release_pubkey:
-        from provisioning.release_key import enable_updates, install_release_pubkey
-
-        install_release_pubkey(target, args.release_pubkey)
-        enable_updates(target, "kiosk", args.update_url)
-        target.write_plan("kiosk")
+    _signed_updates(target, "kiosk", args.release_pubkey, args.update_url)
     print(target.summary())
     return 0
 

@@ -62,3 +62,20 @@ def test_units_run_the_current_link_that_updates_switch(tmp_path, monkeypatch):
     (root / "opt/anjungan/current").symlink_to("/opt/anjungan/releases/0.2.0")
     units.install_unit(Target(root), "anjungan-edge.service")
     assert os.readlink(root / "opt/anjungan/current") == "/opt/anjungan/releases/0.2.0"
+
+
+def test_provisioning_edge_with_a_release_key_turns_on_nightly_updates(tmp_path):
+    import json
+
+    from tests.provisioning.conftest import run_provisioning
+
+    keypair(tmp_path / "keys")
+    root = tmp_path / "root"
+    result = run_provisioning("edge", "--village-code", "3317092016", "--village-name", "Mojowarno", "--no-tls",
+                              "--district-url", "https://hub.example.id", "--district-secret", "rahasia-desa",
+                              "--release-pubkey", str(tmp_path / "keys" / "release.pub"), "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "ANJUNGAN_UPDATE_URL=https://hub.example.id" in (root / "etc/anjungan/update.env").read_text()
+    assert (root / "etc/systemd/system/timers.target.wants/anjungan-update.timer").is_symlink()
+    plan = json.loads((root / "var/lib/anjungan/provisioning/edge-plan.json").read_text())
+    assert any("anjungan-update.timer" in " ".join(step) for step in plan["commands"])
