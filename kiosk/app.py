@@ -7,7 +7,6 @@ import math
 import os
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from kivy.app import App
@@ -306,7 +305,7 @@ class KioskApp(App):
         self.return_at = self.now() + seconds
 
     def _update_clock(self, _dt: float = 0) -> None:
-        self.clock_text = messages.date_text(datetime.now().astimezone(), self.tr._)
+        self.clock_text = messages.date_text(self.controller.edge_now(), self.tr._)
 
     # ----- devices and the edge server --------------------------------------------------------------------
     def _state_changed(self, state: DeviceState) -> None:

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk import __version__
@@ -59,7 +60,13 @@ class Controller:
         self.on_state: Callable[[DeviceState], None] = lambda state: None
         self.on_scan: Callable[[str], None] = lambda raw: None
 
+    def edge_now(self) -> datetime:
+        """The time as the edge server knows it: a Pi has no battery clock, so the kiosk shows and uses the edge's
+        time (the offset learnt from the last heartbeat), not its own."""
+        return datetime.now().astimezone() + timedelta(seconds=self.client.clock_offset or 0.0)
+
     # ----- running work -------------------------------------------------------------------------------------
+
     def run(self, work: Callable[[], Any], on_done: Callable[[Any], None],
             on_error: Callable[[Exception], None] | None = None, label: str = "",
             any_visit: bool = False) -> Future:
