@@ -76,7 +76,10 @@ def test_serve_on_postgresql_with_port_zero(tmp_path, pg_url):
             "X-Anjungan-Signature": sign(demo["villages"]["33.17.09.2016"]["secret"], ts, body)})
         assert answer.json() == {"acked_through": 1, "stored": 1, "duplicates": 0}
         assert requests.get(f"{url}/", timeout=10, allow_redirects=False).status_code == 302
-        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        deadline = time.monotonic() + 15  # gunicorn may still be forking the last worker after `listening on`
+        while len(workers := subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                            text=True).stdout.split()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(workers) == 3
     finally:
         proc.terminate()
