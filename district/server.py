@@ -7,7 +7,7 @@ import urllib.request
 
 from gunicorn.app.base import BaseApplication
 
-from . import sdnotify
+import sdnotify
 
 log = logging.getLogger("district")
 

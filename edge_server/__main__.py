@@ -65,7 +65,7 @@ def cmd_serve(args) -> int:
         app.extensions["edge_config"] = replace(cfg, port=port)
     _start_background_jobs(app, cfg, clock)
     log.info("listening on http://%s:%d", host, port)
-    from . import sdnotify
+    import sdnotify
 
     sdnotify.ready(f"listening on port {port}")
     sdnotify.start_watchdog(lambda: _answers_health(host, port))
@@ -103,7 +103,9 @@ def _serve_tls(args, cfg) -> int:
     """HTTPS on tls_port, plain HTTP on port (this machine: the app; the LAN: a redirect); see https_server.py."""
     from dataclasses import replace
 
-    from . import create_app, sdnotify
+    import sdnotify
+
+    from . import create_app
     from .clock import Clock
     from .config import ConfigError
     from .db import database

@@ -15,7 +15,8 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk import messages, screens, sdnotify
+import sdnotify
+from kiosk import messages, screens
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.i18n import Translator

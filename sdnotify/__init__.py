@@ -1,8 +1,8 @@
 """systemd service notifications (sd_notify) without a dependency: READY=1, WATCHDOG=1, STATUS=, STOPPING=1.
 
-Identical copies live in edge_server/, district/ and kiosk/ so each service imports its own without crossing
-package rules (tests/provisioning/test_sdnotify.py keeps them identical). Outside systemd ($NOTIFY_SOCKET unset)
-every call does nothing and returns False.
+A tiny shared package: the edge server, the district hub and the kiosk all import it (it imports nothing of
+ours, so no package rule is crossed). Outside systemd ($NOTIFY_SOCKET unset) every call does nothing and returns
+False.
 """
 
 from __future__ import annotations
