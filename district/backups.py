@@ -105,14 +105,17 @@ def receive(headers, stream: BinaryIO, data_dir: str, now_unix: float, now: date
     timestamp = headers.get("X-Anjungan-Timestamp", "").strip()
     if not timestamp.isdigit() or len(timestamp) > 12:
         raise IngestError(401, "bad_signature", "signature does not match")
+    if not within_window(timestamp, now_unix, window):  # before reading a byte of the (large) body
+        raise IngestError(401, "clock_skew", f"timestamp is more than {window} s away from the hub's clock",
+                          server_time=int(now_unix))
+    declared = headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise IngestError(413, "too_large", f"a backup may be at most {limit} bytes")
     target_dir = folder(data_dir, code)
     tmp, size, mac, sha = spool_signed(stream, village.secret, timestamp, target_dir, limit)
     try:
         if not hmac.compare_digest(mac, headers.get("X-Anjungan-Signature", "").strip().lower()):
             raise IngestError(401, "bad_signature", "signature does not match")
-        if not within_window(timestamp, now_unix, window):
-            raise IngestError(401, "clock_skew", f"timestamp is more than {window} s away from the hub's clock",
-                              server_time=int(now_unix))
         return _store(village, name, tmp, size, sha, target_dir, now, keep)
     finally:
         tmp.unlink(missing_ok=True)

@@ -69,6 +69,29 @@ def test_refused_uploads_store_nothing(hub):
     assert hub.client.get(f"/api/v1/villages/{CODE}/backups").status_code == 401
 
 
+def test_stale_or_oversized_uploads_are_refused_before_the_body_is_read(hub):
+    """A stale timestamp or a declared size over the limit is answered from the headers alone: the body stream
+    is never read (nothing is spooled to disk for an unauthenticated sender)."""
+    import io
+
+    class Untouchable(io.BytesIO):
+        def read(self, *_args):
+            raise AssertionError("the body was read")
+
+        readinto = readline = read
+
+    hub.app.extensions["district_config"] = replace(hub.app.extensions["district_config"], max_backup_bytes=500)
+    headers = {"X-Anjungan-Village": CODE, "X-Anjungan-Backup-Name": "a.enc", "X-Anjungan-Signature": "0" * 64,
+               "Content-Type": "application/octet-stream"}
+    stale = hub.client.post("/api/v1/backups", input_stream=Untouchable(b"x" * 10),
+                            headers={**headers, "X-Anjungan-Timestamp": str(int(time.time()) - 3600)})
+    assert stale.status_code == 401 and stale.get_json()["error"]["code"] == "clock_skew"
+    huge = hub.client.post("/api/v1/backups", input_stream=Untouchable(b"x" * 501),
+                           headers={**headers, "X-Anjungan-Timestamp": str(int(time.time()))})
+    assert huge.status_code == 413
+    assert _files(hub) == []
+
+
 def test_only_the_newest_backups_are_kept_per_village(hub):
     hub.app.extensions["district_config"] = replace(hub.app.extensions["district_config"], backups_keep=3)
     for day in range(1, 6):
