@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,6 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 def hash_secret(secret: str, method: str) -> str:
     """A salted slow hash (scrypt by default); `method` is werkzeug's, e.g. 'scrypt:32768:8:1'."""
     return generate_password_hash(secret, method=method)
+
+
+@lru_cache(maxsize=8)
+def dummy_hash(method: str) -> str:
+    """A hash to check against when there is no real one (unknown user or NIK), so both cases cost the same
+    time; made once per cost setting."""
+    return generate_password_hash("-", method=method)
 
 
 def check_secret(stored: str, secret: str) -> bool:

@@ -21,11 +21,10 @@ from ..config import EdgeConfig
 from ..db import write_transaction
 from ..errors import ApiError
 from ..models import Device, KioskSession, PinThrottle, Resident
-from ..security import check_secret, hash_secret, new_token, token_digest
+from ..security import check_secret, dummy_hash, new_token, token_digest
 
 log = logging.getLogger(__name__)
 BASIC, FULL = "basic", "full"
-_DUMMY_HASHES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -129,9 +128,7 @@ def identify_pin(nik: object, pin: object, device: Device, cfg: EdgeConfig, cloc
     resident = _usable(Resident.get_or_none(Resident.nik == nik))
     stored = resident.pin_hash if resident is not None and resident.pin_hash else None
     if stored is None:  # spend the same time as a real check, then answer like a wrong PIN
-        if cfg.pin_hash not in _DUMMY_HASHES:
-            _DUMMY_HASHES[cfg.pin_hash] = hash_secret("-", cfg.pin_hash)
-        stored = _DUMMY_HASHES[cfg.pin_hash]
+        stored = dummy_hash(cfg.pin_hash)
         resident = None
     ok = check_secret(stored, pin[:64]) and resident is not None
     if not ok:

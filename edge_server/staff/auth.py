@@ -15,12 +15,10 @@ from wtforms.validators import DataRequired, Length
 from ..db import write_transaction
 from ..errors import ApiError
 from ..models import AuditLog, LoginThrottle, StaffUser
-from ..security import check_secret, hash_secret
+from ..security import check_secret, dummy_hash
 from .blueprint import staff
 
 log = logging.getLogger(__name__)
-# Checked against when the username does not exist, so both cases cost the same time.
-_DUMMY_HASHES: dict[str, str] = {}
 
 
 class LoginForm(FlaskForm):
@@ -60,9 +58,7 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     cfg = _cfg()
     user = StaffUser.get_or_none((StaffUser.username == username) & (StaffUser.active == True))  # noqa: E712
     if user is None:
-        if cfg.password_hash not in _DUMMY_HASHES:
-            _DUMMY_HASHES[cfg.password_hash] = hash_secret("x", cfg.password_hash)
-        check_secret(_DUMMY_HASHES[cfg.password_hash], password)
+        check_secret(dummy_hash(cfg.password_hash), password)  # same cost as a real check
         _record_failure(username)
         return None
     if not check_secret(user.password_hash, password):

@@ -107,15 +107,23 @@ def _print_html(letter, chosen: document.Paper, for_pdf: bool) -> str:
         return render_template("staff/letter_print.html", letter=letter, for_pdf=for_pdf, **context)
 
 
+def _viewed_letter(letter_id: str, what: str):
+    """The letter, its view written to the resident's access log; None for an unknown id."""
+    try:
+        letter = letters.get_letter(letter_id)
+    except ApiError:
+        return None
+    privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"{what} {letter.reference}")
+    return letter
+
+
 @staff.get("/letters/<letter_id>/print")
 @login_required
 def letter_print(letter_id: str):
     """The printable letter (?paper=a4|f4) with its number and a QR code of the verification page."""
-    try:
-        letter = letters.get_letter(letter_id)
-    except ApiError as exc:
-        return render_template("staff/message.html", message=exc.message), 404
-    privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"letter print {letter.reference}")
+    letter = _viewed_letter(letter_id, "letter print")
+    if letter is None:
+        return render_template("staff/message.html", message=_("Permohonan surat tidak ditemukan.")), 404
     return _print_html(letter, document.paper(request.args.get("paper")), for_pdf=False)
 
 
@@ -123,12 +131,10 @@ def letter_print(letter_id: str):
 @login_required
 def letter_pdf(letter_id: str):
     """The same letter as a PDF, printed by headless Chromium."""
-    try:
-        letter = letters.get_letter(letter_id)
-    except ApiError as exc:
-        return render_template("staff/message.html", message=exc.message), 404
+    letter = _viewed_letter(letter_id, "letter pdf")
+    if letter is None:
+        return render_template("staff/message.html", message=_("Permohonan surat tidak ditemukan.")), 404
     chosen = document.paper(request.args.get("paper"))
-    privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"letter pdf {letter.reference}")
     try:
         pdf = document.render_pdf(_print_html(letter, chosen, for_pdf=True))
     except document.PdfUnavailable:
