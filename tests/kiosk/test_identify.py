@@ -103,6 +103,11 @@ def test_another_card_replaces_the_resident(kiosk, edge):
     kiosk.scan(second["rfid"])
     kiosk.wait_until(lambda: kiosk.app.controller.resident and
                      kiosk.app.controller.resident.session != first_session, what="second resident")
+    from drivers.idcard import mask_name
+
+    assert second["name"] != first["name"]
+    kiosk.wait_until(lambda: mask_name(second["name"]) in kiosk.app.resident_name, what="second greeting")
+    assert mask_name(first["name"]) not in kiosk.app.resident_name
 
 
 def test_idle_return_forgets_the_resident(kiosk, edge):

@@ -105,4 +105,9 @@ def test_device_units_name_their_devices_instead_of_hiding_them():
 
 def test_unit_files_parse_as_ini():
     for name in NAMES:
-        configparser.ConfigParser(strict=False, interpolation=None).read_string((UNITS / name).read_text())
+        unit = configparser.ConfigParser(strict=False, interpolation=None)
+        unit.optionxform = str  # keep systemd's CamelCase keys
+        unit.read_string((UNITS / name).read_text())
+        assert unit.get("Service", "Type") == "notify", name
+        assert unit.get("Service", "ExecStart").startswith("/opt/anjungan/current/bin/python -m "), name
+        assert unit.get("Install", "WantedBy"), name
