@@ -31,7 +31,7 @@ def _ticket_body() -> tuple[str, bool]:
         raise ApiError(400, "invalid_body", _("service harus satu huruf kode layanan, misalnya \"A\"."))
     if not isinstance(priority, bool):
         raise ApiError(400, "invalid_body", _("priority harus true atau false."))
-    unknown = set(body) - {"service", "priority", "priority_group"}
+    unknown = set(body) - {"service", "priority"}
     if unknown:
         raise ApiError(400, "invalid_body", _("Kolom tidak dikenal: %(fields)s", fields=", ".join(sorted(unknown))))
     return service_code.upper(), priority

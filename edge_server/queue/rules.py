@@ -21,7 +21,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "transfer": ((WAITING, CALLED, SERVING), WAITING),
 }
 
-PRIORITY_GROUPS = ("lansia", "disabilitas", "ibu_hamil", "anak")
 
 
 class TransitionError(ValueError):
