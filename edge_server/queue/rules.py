@@ -22,7 +22,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-
 class TransitionError(ValueError):
     """The action is not allowed from the ticket's current state."""
 
