@@ -5,31 +5,20 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-__version__ = "0.1.0"
+from anjungan_core.files import read_or_create_secret
+from anjungan_core.version import running_version
+
 log = logging.getLogger(__name__)
 
 
 def _secret_key(cfg) -> str:
-    if cfg.secret_key:
-        return cfg.secret_key
-    path = Path(cfg.data_dir) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return cfg.secret_key or read_or_create_secret(Path(cfg.data_dir) / "secret_key")
 
 
 def create_app(config=None, *, migrate_db: bool = True) -> Flask:
@@ -105,6 +94,6 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     @app.get("/healthz")
     def healthz():
         """Liveness for load balancers."""
-        return jsonify({"status": "ok", "version": __version__})
+        return jsonify({"status": "ok", "version": running_version()})
 
     return app

@@ -9,8 +9,9 @@ from datetime import date, datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, make_response, request
 
+from anjungan_core.regions import dotted_village_code
+
 from .announcements import announcements_for
-from .codes import normalize_code
 from .ingest import IngestError, authenticate, decompress, parse_batch, store_batch
 from .models import Village
 from .registry import admin_token_ok
@@ -98,7 +99,7 @@ def village_summary_api(code: str):
     auth = request.headers.get("Authorization", "")
     if not auth.startswith("Bearer ") or not admin_token_ok(auth[7:].strip()):
         return _error(401, "bad_token", "Authorization: Bearer <admin token> required")
-    dotted = normalize_code(code)
+    dotted = dotted_village_code(code)
     village = Village.get_or_none(Village.code == dotted) if dotted else None
     if village is None:
         return _error(404, "unknown_village", "no such village")

@@ -17,7 +17,8 @@ from typing import BinaryIO
 
 from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, fn
 
-from .codes import normalize_code
+from anjungan_core.regions import dotted_village_code
+
 from .db import BaseModel, write_transaction
 from .ingest import IngestError
 from .models import Village
@@ -93,7 +94,7 @@ def receive(headers, stream: BinaryIO, data_dir: str, now_unix: float, now: date
 
     :raises IngestError: 400 bad village or name, 403 unknown village, 401 bad_signature / clock_skew, 413 too large.
     """
-    code = normalize_code(headers.get("X-Anjungan-Village", ""))
+    code = dotted_village_code(headers.get("X-Anjungan-Village", ""))
     if code is None:
         raise IngestError(400, "bad_village", "X-Anjungan-Village is missing or not a village code")
     name = headers.get("X-Anjungan-Backup-Name", "").strip()

@@ -5,9 +5,10 @@ import logging
 
 from flask import jsonify, request, send_file
 
+from anjungan_core.regions import dotted_village_code
+
 from . import backups, releases
 from .api import _cfg, _error, _now, _now_unix, api
-from .codes import normalize_code
 from .models import Village
 from .registry import admin_token_ok
 from .releases import Release
@@ -21,7 +22,7 @@ def _admin_ok() -> bool:
 
 
 def _village_or_none(code: str) -> Village | None:
-    dotted = normalize_code(code)
+    dotted = dotted_village_code(code)
     return Village.get_or_none(Village.code == dotted) if dotted else None
 
 
@@ -45,7 +46,7 @@ def upload_backup():
 def note_edge_version(code: str) -> None:
     """Remember the edge software version a village reported in `X-Anjungan-Edge-Version` (signed request)."""
     version = request.headers.get("X-Anjungan-Edge-Version", "").strip()[:40]
-    dotted = normalize_code(code)
+    dotted = dotted_village_code(code)
     if version and dotted and releases.VERSION.match(version):
         Village.update(edge_version=version).where(
             (Village.code == dotted) & (Village.edge_version != version)).execute()

@@ -8,7 +8,8 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from .codes import normalize_code
+from anjungan_core.regions import dotted_village_code
+
 from .db import is_postgres, write_transaction
 from .models import DeviceState, Event, Village
 from .privacy import identity_leak
@@ -43,7 +44,7 @@ def authenticate(headers, body: bytes, now: float, window: int) -> Village:
 
     :raises IngestError: 400 no village header, 403 unknown or revoked village, 401 bad_signature or clock_skew.
     """
-    code = normalize_code(headers.get("X-Anjungan-Village", ""))
+    code = dotted_village_code(headers.get("X-Anjungan-Village", ""))
     if code is None:
         raise IngestError(400, "bad_village", "X-Anjungan-Village is missing or not a village code")
     village = Village.get_or_none(Village.code == code)
@@ -97,7 +98,7 @@ def parse_batch(raw: bytes, village_code: str, max_events: int) -> list[dict]:
         raise IngestError(400, "malformed", "body is not JSON") from None
     if not isinstance(body, dict) or not isinstance(body.get("events"), list):
         raise IngestError(400, "malformed", "body must be {\"village\", \"events\": [...]}")
-    if normalize_code(str(body.get("village", ""))) != village_code:
+    if dotted_village_code(str(body.get("village", ""))) != village_code:
         raise IngestError(400, "village_mismatch", "body village differs from the signed header")
     if len(body["events"]) > max_events:
         raise IngestError(413, "too_many_events", f"at most {max_events} events per batch")

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .codes import normalize_code
+from anjungan_core.regions import dotted_village_code
+
 from .db import write_transaction
 from .models import Setting, StaffUser, Village
 
@@ -24,7 +25,7 @@ def new_secret() -> str:
 
 
 def _code(code: str) -> str:
-    dotted = normalize_code(code)
+    dotted = dotted_village_code(code)
     if dotted is None:
         raise RegistryError(f"{code!r} is not a village code (33.17.09.2016 or 3317092016)")
     return dotted

@@ -23,8 +23,6 @@ __all__ = [
     "classify_scan",
     "is_valid_nik",
     "make_nik",
-    "mask_name",
-    "mask_nik",
     "parse_nik",
 ]
 
@@ -153,27 +151,6 @@ def is_valid_nik(nik: str) -> bool:
     except InvalidNik:
         return False
     return True
-
-
-def mask_nik(nik: str) -> str:
-    """Hide the middle of a NIK: ``3317**********01``."""
-    nik = (nik or "").strip()
-    if len(nik) <= 6:
-        return "*" * len(nik)
-    return nik[:4] + "*" * (len(nik) - 6) + nik[-2:]
-
-
-def _mask_word(word: str) -> str:
-    if len(word) <= 1:
-        return word
-    if len(word) == 2:
-        return word[0] + "*"
-    return word[0] + "*" * (len(word) - 2) + word[-1]
-
-
-def mask_name(name: str) -> str:
-    """Mask each word of a name: ``Budi Santoso`` -> ``B**i S*****o``."""
-    return " ".join(_mask_word(w) for w in (name or "").split())
 
 
 def make_nik(province_regency_district: str, birth_date: date, sex: str, serial: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from drivers.idcard import mask_name, mask_nik
+from anjungan_core.nik import mask_name, mask_nik
 from drivers.receipt import Receipt, letter_receipt, pin_slip, queue_ticket_receipt, test_page
 
 WIB = timezone(timedelta(hours=7), "WIB")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,22 +11,15 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-__version__ = "0.1.0"
+from anjungan_core.files import read_or_create_secret
+from anjungan_core.regions import dotted_village_code
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 
 
 def _secret_key(cfg) -> str:
-    if cfg.secret_key:
-        return cfg.secret_key
-    path = Path(cfg.data_dir) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return cfg.secret_key or read_or_create_secret(Path(cfg.data_dir) / "secret_key")
 
 
 def create_app(config=None, *, clock=None) -> Flask:
@@ -117,8 +109,7 @@ def _ensure_village_profile(cfg) -> None:
     from .models import VillageProfile
 
     if cfg.village_code and not VillageProfile.select().exists():
-        code = cfg.village_code.replace(".", "")
-        dotted = f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
+        dotted = dotted_village_code(cfg.village_code) or cfg.village_code
         VillageProfile.create(code=dotted, name=cfg.village_name or dotted, timezone=cfg.timezone)
 
 

@@ -12,7 +12,6 @@ The certificate is self-signed: kiosks and the TV board pin its SHA-256 fingerpr
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import ipaddress
 import re
@@ -21,6 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from anjungan_core.tls import fingerprint_of_der
 
 from .config import ConfigError, EdgeConfig
 
@@ -42,13 +43,7 @@ class Certificate:
     @property
     def fingerprint(self) -> str:
         """SHA-256 of the DER certificate, ``AB:CD:...`` (what kiosks pin and browsers show)."""
-        return format_fingerprint(hashlib.sha256(self.der).hexdigest())
-
-
-def format_fingerprint(hex_digest: str) -> str:
-    """``abcd...`` -> ``AB:CD:...``."""
-    digest = hex_digest.replace(":", "").upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+        return fingerprint_of_der(self.der)
 
 
 def load_certificate(cfg: EdgeConfig) -> Certificate:

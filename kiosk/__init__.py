@@ -1,3 +1,4 @@
-"""Anjungan Desa kiosk: the resident's touchscreen app (Kivy), talking to the edge server and the drivers."""
+"""Anjungan Desa kiosk: the resident's touchscreen app (Kivy), talking to the edge server and the drivers.
 
-__version__ = "0.1.0"
+The version that runs is `anjungan_core.version.running_version()`.
+"""

@@ -6,7 +6,7 @@ answered with a JSON error: show its meaning to the resident).
 
 An edge server on HTTPS has its own self-signed certificate: the kiosk pins the SHA-256 fingerprint of that
 certificate (``edge_fingerprint`` in kiosk.toml, stored by `provisioning kiosk`) and refuses any other one,
-whatever CA signed it (:class:`PinnedAdapter`).
+whatever CA signed it (:class:`anjungan_core.tls.PinnedAdapter`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from anjungan_core.tls import PinnedAdapter, normalise_fingerprint
 
 log = logging.getLogger(__name__)
 CLOCK_WARN_SECONDS = 60
@@ -39,35 +40,6 @@ class EdgeUnavailable(Exception):
 
 class EdgeCertificateError(EdgeUnavailable):
     """The edge server's certificate is not the pinned one (another server, or the edge got a new certificate)."""
-
-
-class PinnedAdapter(HTTPAdapter):
-    """HTTPS that trusts exactly one certificate: the one whose DER bytes hash (SHA-256) to ``fingerprint``.
-
-    The CA chain and the host name are not checked (the certificate is self-signed and the edge may be reached
-    by address); urllib3 compares the peer certificate's fingerprint during the handshake, before a byte of the
-    request (the device token) is sent.
-    """
-
-    def __init__(self, fingerprint: str, **kwargs: Any) -> None:
-        self.fingerprint = normalise_fingerprint(fingerprint)
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["assert_fingerprint"] = self.fingerprint.replace(":", "").lower()
-        super().init_poolmanager(*args, **kwargs)
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs["verify"] = False  # no CA check: the fingerprint above is the check
-        return super().send(request, **kwargs)
-
-
-def normalise_fingerprint(text: str) -> str:
-    """``AB:CD:..``, ``abcd..`` or ``sha256:..`` -> ``AB:CD:...``. :raises ValueError: unless 64 hex digits."""
-    digest = text.strip().lower().removeprefix("sha256:").replace(":", "").replace(" ", "")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError("a SHA-256 fingerprint has 64 hex digits (AB:CD:...)")
-    return ":".join(digest[i:i + 2] for i in range(0, 64, 2)).upper()
 
 
 class EdgeClient:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from anjungan_core.tls import normalise_fingerprint
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG_PATH = "/etc/anjungan/kiosk.toml"
@@ -110,10 +112,12 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(f"request_timeout: expected 0.5 to 60 seconds, got {config.request_timeout}")
     if not 5 <= config.heartbeat_interval <= 3600:
         raise ConfigError(f"heartbeat_interval: expected 5 to 3600 seconds, got {config.heartbeat_interval}")
-    digest = config.edge_fingerprint.lower().removeprefix("sha256:").replace(":", "")
-    if config.edge_fingerprint and (len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest)):
-        raise ConfigError(f"edge_fingerprint: expected a SHA-256 fingerprint (64 hex digits, AB:CD:...), "
-                          f"got {config.edge_fingerprint!r}")
+    if config.edge_fingerprint:
+        try:
+            normalise_fingerprint(config.edge_fingerprint)
+        except ValueError:
+            raise ConfigError(f"edge_fingerprint: expected a SHA-256 fingerprint (64 hex digits, AB:CD:...), "
+                              f"got {config.edge_fingerprint!r}") from None
     return config
 
 

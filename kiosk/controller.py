@@ -8,7 +8,6 @@ has left, so a slow answer never greets or prints for the next person.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import uuid
@@ -17,7 +16,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk import __version__
+from anjungan_core.nik import looks_like_permanent_nik
+from anjungan_core.version import running_version
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
 from kiosk.config import KioskConfig
 from kiosk.models import DeviceState, LetterResult, Resident, TicketResult, parse_time
@@ -26,7 +26,6 @@ from kiosk.pictures import Picture, PictureCache, decode_picture, link_receipt
 log = logging.getLogger(__name__)
 
 Post = Callable[..., None]
-NIK_RE = re.compile(r"^[1-9]\d{15}$")
 
 
 def kivy_post(fn: Callable[..., None], *args: Any) -> None:
@@ -207,7 +206,7 @@ class Controller:
             self.refresh_printer_status()
         self.state.scanner_connected = bool(getattr(self.scanner, "connected", False))
         try:
-            self.client.heartbeat(__version__, dict(self.state.printer),
+            self.client.heartbeat(running_version(), dict(self.state.printer),
                                   {"connected": self.state.scanner_connected})
         except ApiError as exc:
             log.error("heartbeat refused: %s", exc.code)
@@ -295,7 +294,7 @@ class Controller:
                       on_error: Callable[[Exception], None]) -> Future:
         """Identify the resident from a scan; a new scan always ends the previous visit first."""
         self.end_visit()
-        nik = raw.strip() if NIK_RE.match(raw.strip()) else None
+        nik = raw.strip() if looks_like_permanent_nik(raw) else None
         return self.run(lambda: self.client.identify_scan(raw.strip()),
                         lambda answer: on_done(self._keep(answer, nik)), on_error, label="identify")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from anjungan_core.calendar_words import DAYS, MONTHS
 from kiosk.api_client import ApiError, EdgeUnavailable
 
 
@@ -43,9 +44,6 @@ PRINT_FAULTS = {
     "offline": N_("Printer struk tidak menyala. Petugas sudah diberi tahu."),
     "error": N_("Struk tidak dapat dicetak. Petugas sudah diberi tahu."),
 }
-DAYS = (N_("Senin"), N_("Selasa"), N_("Rabu"), N_("Kamis"), N_("Jumat"), N_("Sabtu"), N_("Minggu"))
-MONTHS = (N_("Januari"), N_("Februari"), N_("Maret"), N_("April"), N_("Mei"), N_("Juni"), N_("Juli"),
-          N_("Agustus"), N_("September"), N_("Oktober"), N_("November"), N_("Desember"))
 
 
 def error_msgid(exc: Exception) -> str:

@@ -60,7 +60,7 @@ def check_options(opts: DisplayOptions) -> None:
         raise ProvisioningError(f"--edge-url: harus seperti / must look like https://192.168.1.10:8443, "
                                 f"not {opts.edge_url!r}")
     if opts.edge_fingerprint:
-        tlscert.normalise_fingerprint(opts.edge_fingerprint)
+        tlscert.edge_fingerprint_option(opts.edge_fingerprint)
     if opts.edge_cert and not Path(opts.edge_cert).is_file():
         raise ProvisioningError(f"--edge-cert: berkas tidak ada / file not found: {opts.edge_cert}")
 
@@ -100,7 +100,7 @@ def resolve_board(target: Target, opts: DisplayOptions) -> BoardTarget:
     else:
         pem = tlscert.fetch_certificate(url.hostname or "", port)
     fingerprint = tlscert.fingerprint_of_pem(pem)
-    if opts.edge_fingerprint and fingerprint != tlscert.normalise_fingerprint(opts.edge_fingerprint):
+    if opts.edge_fingerprint and fingerprint != tlscert.edge_fingerprint_option(opts.edge_fingerprint):
         raise ProvisioningError(f"sertifikat server edge TIDAK cocok / the edge server's certificate does NOT "
                                 f"match --edge-fingerprint: it presents {fingerprint}")
     if not opts.edge_fingerprint:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
+from anjungan_core.tls import pinned_session
 from provisioning.target import ProvisioningError
 
 TIMEOUT = 10.0
@@ -16,32 +16,6 @@ TIMEOUT = 10.0
 
 class EdgeCertificateMismatch(ProvisioningError):
     """The edge server presented a certificate other than the pinned one."""
-
-
-class _PinnedAdapter(HTTPAdapter):
-    """Trust exactly the certificate whose DER SHA-256 is ``fingerprint`` (no CA, no host name check).
-
-    The kiosk has its own copy (kiosk/api_client.py): provisioning does not import the kiosk app."""
-
-    def __init__(self, fingerprint: str) -> None:
-        self.fingerprint = fingerprint.replace(":", "").lower()
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["assert_fingerprint"] = self.fingerprint
-        super().init_poolmanager(*args, **kwargs)
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs["verify"] = False  # the fingerprint is the check
-        return super().send(request, **kwargs)
-
-
-def session_for(fingerprint: str = "") -> requests.Session:
-    """A requests session; with ``fingerprint``, HTTPS trusts only that certificate."""
-    session = requests.Session()
-    if fingerprint:
-        session.mount("https://", _PinnedAdapter(fingerprint))
-    return session
 
 
 class EdgeUnreachable(ProvisioningError):
@@ -69,7 +43,7 @@ def _call(method: str, edge_url: str, path: str, *, token: str = "", json: dict[
     url = edge_url.rstrip("/") + "/api/v1" + path
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with session_for(fingerprint) as session:
+        with pinned_session(fingerprint) as session:
             response = session.request(method, url, json=json, headers=headers, timeout=timeout,
                                        allow_redirects=False)
     except requests.exceptions.SSLError as exc:

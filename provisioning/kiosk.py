@@ -88,7 +88,7 @@ def check_options(opts: KioskOptions) -> None:
     if opts.edge_fingerprint:
         if url.scheme != "https":
             raise ProvisioningError("--edge-fingerprint: hanya untuk / only for an https:// --edge-url")
-        tlscert.normalise_fingerprint(opts.edge_fingerprint)
+        tlscert.edge_fingerprint_option(opts.edge_fingerprint)
 
 
 def edge_pin(target: Target, opts: KioskOptions, existing: dict[str, object]) -> str:
@@ -101,10 +101,10 @@ def edge_pin(target: Target, opts: KioskOptions, existing: dict[str, object]) ->
     if url.scheme != "https":
         return ""
     if opts.edge_fingerprint:
-        return tlscert.normalise_fingerprint(opts.edge_fingerprint)
+        return tlscert.edge_fingerprint_option(opts.edge_fingerprint)
     pinned = existing.get("edge_fingerprint")
     if isinstance(pinned, str) and pinned and _same_edge(existing.get("edge_url"), opts.edge_url):
-        return tlscert.normalise_fingerprint(pinned)
+        return tlscert.edge_fingerprint_option(pinned)
     deadline = time.monotonic() + opts.wait_seconds
     while True:  # first boot: the edge server may still be starting
         try:

@@ -23,34 +23,29 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from anjungan_core.tls import fingerprint_of_der, normalise_fingerprint
 from provisioning.target import ProvisioningError
 
 VALID_DAYS = 5 * 365 + 1
 RENEW_BEFORE = timedelta(days=30)
 
 
-def format_fingerprint(hex_digest: str) -> str:
-    """``abcd...`` -> ``AB:CD:...`` (as browsers show it)."""
-    digest = hex_digest.replace(":", "").upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+def edge_fingerprint_option(text: str) -> str:
+    """The technician's ``--edge-fingerprint`` as ``AB:CD:...``.
 
-
-def normalise_fingerprint(text: str) -> str:
-    """Accept ``AB:CD:..``, ``ab cd ..`` or ``sha256:abcd..``; return ``AB:CD:...``.
-
-    :raises ProvisioningError: unless it is 32 bytes of hex.
+    :raises ProvisioningError: unless it is a SHA-256 fingerprint (64 hex digits).
     """
-    digest = text.strip().lower().removeprefix("sha256:").replace(":", "").replace(" ", "")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+    try:
+        return normalise_fingerprint(text)
+    except ValueError:
         raise ProvisioningError(f"--edge-fingerprint: harus SHA-256 (64 angka heksa) / must be a SHA-256 "
-                                f"(64 hex digits, e.g. AB:CD:...), not {text!r}")
-    return format_fingerprint(digest)
+                                f"(64 hex digits, e.g. AB:CD:...), not {text!r}") from None
 
 
 def fingerprint_of_pem(pem: str | bytes) -> str:
     """SHA-256 of the certificate's DER bytes, ``AB:CD:...``."""
     cert = x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
-    return format_fingerprint(cert.fingerprint(hashes.SHA256()).hex())
+    return fingerprint_of_der(cert.public_bytes(serialization.Encoding.DER))
 
 
 def spki_hash(pem: str | bytes) -> str:

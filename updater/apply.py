@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 
+from anjungan_core.version import running_version
+
 from .install import (
     InstallFailed,
     bad_versions,
@@ -28,7 +30,6 @@ from .install import (
     smoke_test,
 )
 from .manifest import ReleaseRejected, is_newer, parse, verify
-from .version import running_version
 
 log = logging.getLogger(__name__)
 VERSION_FILE = "anjungan-release.json"

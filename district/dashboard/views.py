@@ -9,9 +9,10 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from anjungan_core.regions import dotted_village_code
+
 from ..backups import is_stale, latest_by_village
 from ..charts import bar_chart, line_chart
-from ..codes import normalize_code
 from ..models import DeviceState, Village
 from ..stats import device_alerts, overview, village_days
 from . import dashboard, login_required
@@ -106,7 +107,7 @@ def village_page(code: str):
 
 
 def _village(code: str) -> Village:
-    dotted = normalize_code(code)
+    dotted = dotted_village_code(code)
     village = Village.get_or_none(Village.code == dotted) if dotted else None
     if village is None:
         abort(404)

@@ -37,10 +37,10 @@ class Transport(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def discard_input(self) -> None:
+    def discard_input(self) -> None:  # noqa: B027  (an optional hook: transports without input need nothing)
         """Throw away stale bytes (old status replies) before asking again."""
 
-    def end_job(self) -> None:
+    def end_job(self) -> None:  # noqa: B027  (an optional hook: most transports need nothing)
         """Called after each complete job (a receipt, a status query)."""
 
     def read_exactly(self, size: int, timeout: float) -> bytes:

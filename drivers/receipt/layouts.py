@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from anjungan_core.calendar_words import DAYS, MONTHS, zone_label
 from drivers.receipt.model import (
     Barcode,
     BigNumber,
@@ -20,34 +21,7 @@ from drivers.receipt.model import (
     Text,
 )
 
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
 LOGO_TEXT = "ANJUNGAN DESA MANDIRI"
-
-
-def zone_label(moment: datetime) -> str:
-    """WIB/WITA/WIT for Indonesia's zones, ``UTC+H`` otherwise, empty for a naive time."""
-    offset = moment.utcoffset()
-    if offset is None:
-        return ""
-    hours = offset.total_seconds() / 3600
-    if hours in _ZONES:
-        return _ZONES[int(hours)]
-    return f"UTC{hours:+g}"
 
 
 def format_datetime(moment: datetime) -> str:

@@ -6,7 +6,9 @@ from datetime import timedelta
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from .. import __version__, ratelimit
+from anjungan_core.version import running_version
+
+from .. import ratelimit
 from ..devices import pair, record_heartbeat
 from ..errors import ApiError
 from ..models import VillageProfile
@@ -20,7 +22,7 @@ def health():
     """Liveness and which village this is."""
     village = VillageProfile.select().first()
     verdict = clock().verdict
-    return jsonify({"status": "ok", "version": __version__,
+    return jsonify({"status": "ok", "version": running_version(),
                     "village": {"code": village.code if village else "", "name": village.name if village else ""},
                     "clock": {"trusted": verdict.trusted, "source": verdict.source, "reason": verdict.reason,
                               "now": clock().now().isoformat(timespec="seconds")}})

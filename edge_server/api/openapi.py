@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from .. import __version__
+from anjungan_core.version import running_version
+
 from . import kiosk_api
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -43,7 +44,7 @@ def spec() -> dict:
                            "schema": {"type": "string", "maxLength": 200}}]
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Anjungan Desa kiosk API", "version": __version__},
+        "info": {"title": "Anjungan Desa kiosk API", "version": running_version()},
         "servers": [{"url": "/api/v1"}],
         "security": [{"deviceToken": []}],
         "components": {

@@ -8,15 +8,18 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+
+from anjungan_core.calendar_words import DAYS, MONTHS
 
 from ..models import Holiday, Service, ServiceHours
 from . import hours
 
-DAY_NAMES = (_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"), _l("Minggu"))
-MONTH_NAMES = (_l("Januari"), _l("Februari"), _l("Maret"), _l("April"), _l("Mei"), _l("Juni"), _l("Juli"),
-               _l("Agustus"), _l("September"), _l("Oktober"), _l("November"), _l("Desember"))
 WEEK_DAYS = 6  # up to this many days ahead a day name is enough ("Senin"); further, the date too
+
+
+def day_name(weekday: int) -> str:
+    """0 -> 'Senin' in the current language."""
+    return _(DAYS[weekday])
 
 
 def _holidays_by_service(since: date) -> tuple[dict[date, str], dict[int, dict[date, str]]]:
@@ -58,10 +61,10 @@ def when_text(opening: datetime, now: datetime) -> str:
     if days_ahead == 0:
         day = _("hari ini")
     elif days_ahead <= WEEK_DAYS:
-        day = str(DAY_NAMES[opening.weekday()])
+        day = day_name(opening.weekday())
     else:
-        day = _("%(weekday)s, %(day)d %(month)s", weekday=str(DAY_NAMES[opening.weekday()]), day=opening.day,
-                month=str(MONTH_NAMES[opening.month - 1]))
+        day = _("%(weekday)s, %(day)d %(month)s", weekday=day_name(opening.weekday()), day=opening.day,
+                month=_(MONTHS[opening.month - 1]))
     return _("%(day)s pukul %(time)s", day=day, time=_time_text(opening))
 
 
@@ -119,7 +122,7 @@ def day_ranges(days: list[int]) -> str:
             runs[-1].append(day)
         else:
             runs.append([day])
-    return ", ".join(str(DAY_NAMES[r[0]]) if len(r) == 1 else f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}" for r in runs)
+    return ", ".join(day_name(r[0]) if len(r) == 1 else f"{day_name(r[0])}-{day_name(r[-1])}" for r in runs)
 
 
 def hours_json(service: Service, schedule: hours.Schedule, status: dict) -> dict:
@@ -136,7 +139,7 @@ def hours_json(service: Service, schedule: hours.Schedule, status: dict) -> dict
     week = []
     for day in range(7):
         intervals = (hours.Interval(0, hours.DAY_MINUTES),) if weekly is None else weekly.get(day, ())
-        week.append({"day": day, "day_name": str(DAY_NAMES[day]),
+        week.append({"day": day, "day_name": day_name(day),
                      "hours": [[hours.format_minutes(i.start), hours.format_minutes(i.end)] for i in intervals]})
     return {"service": service.code, "name": service.name, "days": days, "open": first, "close": last,
             "open_now": status["open"], "always_open": weekly is None, "opens_at": status["opens_at"],

@@ -13,6 +13,8 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
+from anjungan_core.calendar_words import indonesian_date
+
 from ..clock import Clock
 from ..models import LetterRequest, VillageProfile
 from . import rules
@@ -86,7 +88,7 @@ def letter_context(letter: LetterRequest, clock: Clock, base_url: str, chosen: P
     until = rules.valid_until(day, letter_type.validity_days)
     verification_url = f"{base_url}/verifikasi/{letter.verification_code}" if letter.verification_code else None
     birth = ", ".join(x for x in (resident.birth_place,
-                                  rules.indonesian_date(resident.birth_date) if resident.birth_date else "") if x)
+                                  indonesian_date(resident.birth_date) if resident.birth_date else "") if x)
     return {
         "paper": chosen,
         "village": profile,
@@ -100,8 +102,8 @@ def letter_context(letter: LetterRequest, clock: Clock, base_url: str, chosen: P
             ("Alamat", address_line(resident)), ("No. KK", resident.no_kk or "-"),
         ],
         "paragraphs": [p for p in body.split("\n") if p.strip()],
-        "valid_until": rules.indonesian_date(until) if until else None,
-        "place_date": f"{profile.name}, {rules.indonesian_date(day)}",
+        "valid_until": indonesian_date(until) if until else None,
+        "place_date": f"{profile.name}, {indonesian_date(day)}",
         "signer_title": f"{profile.head_title or 'Kepala Desa'} {profile.name}",
         "signer_name": profile.head_name,
         "verification_url": verification_url,

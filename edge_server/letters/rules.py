@@ -9,6 +9,9 @@ import string
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from anjungan_core.calendar_words import roman_month
+from anjungan_core.regions import dotted_village_code
+
 INCOMPLETE, CHECKING, AWAITING_SIGNATURE, READY, PICKED_UP, CANCELLED = range(6)
 STATUSES = (INCOMPLETE, CHECKING, AWAITING_SIGNATURE, READY, PICKED_UP, CANCELLED)
 OPEN_STATUSES = (INCOMPLETE, CHECKING, AWAITING_SIGNATURE, READY)
@@ -23,9 +26,6 @@ STATUS_LABELS = {
     CANCELLED: "dibatalkan",
 }
 
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-INDONESIAN_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-                     "Oktober", "November", "Desember")
 
 DEFAULT_NUMBER_FORMAT = "{code}/{number}/{village}/{month_roman}/{year}"
 NUMBER_PLACEHOLDERS = frozenset({"code", "number", "village", "month_roman", "month", "year"})
@@ -66,26 +66,6 @@ def resident_may_cancel(status: int) -> bool:
     return status in (INCOMPLETE, CHECKING)
 
 
-def roman_month(month: int) -> str:
-    """1 -> I ... 12 -> XII."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"month {month} is not 1-12")
-    return ROMAN_MONTHS[month - 1]
-
-
-def indonesian_date(day: date) -> str:
-    """date(2026, 11, 5) -> '5 November 2026'."""
-    return f"{day.day} {INDONESIAN_MONTHS[day.month - 1]} {day.year}"
-
-
-def dotted_region_code(code: str) -> str:
-    """'3317092016' or '33.17.09.2016' -> '33.17.09.2016' (other shapes are returned as given)."""
-    digits = (code or "").replace(".", "")
-    if len(digits) == 10 and digits.isdigit():
-        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-    return code or ""
-
-
 def counter_scope(type_code: str, mode: str) -> str:
     """The counter a letter number is drawn from: its own type's, or one shared by all letters."""
     return GLOBAL_SCOPE if mode == COUNTER_GLOBAL else type_code
@@ -117,7 +97,8 @@ def format_letter_number(type_code: str, number: int, village_code: str, local_d
     """
     if number < 1:
         raise ValueError("letter numbers start at 1")
-    values = {"code": type_code, "number": f"{number:03d}", "village": dotted_region_code(village_code),
+    village = dotted_village_code(village_code) or village_code
+    values = {"code": type_code, "number": f"{number:03d}", "village": village,
               "month_roman": roman_month(local_day.month), "month": f"{local_day.month:02d}",
               "year": str(local_day.year)}
     return check_number_format(fmt).format_map(values)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from drivers.idcard import mask_name
+from anjungan_core.calendar_words import indonesian_date
+from anjungan_core.nik import mask_name
 
 from ..letters import rules
 from ..letters import service as letters
@@ -37,7 +38,7 @@ def letter_status(token: str):
     return _private(render_template(
         "public/letter_status.html", letter=letter, type_name=letter.letter_type.name,
         status_label=letters.status_label(letter.status), cancelled=letter.status == rules.CANCELLED,
-        steps=steps, created=f"{rules.indonesian_date(created.date())} {created:%H:%M}",
+        steps=steps, created=f"{indonesian_date(created.date())} {created:%H:%M}",
         name_masked=mask_name(letter.resident.name),
         requirements=letters.type_requirements(letter.letter_type) if letter.status < rules.AWAITING_SIGNATURE
         else []))
@@ -53,5 +54,5 @@ def verify_letter(code: str):
     issued = _clock().local(letter.numbered_at).date()
     return _private(render_template(
         "public/verify.html", letter=letter, type_name=letter.letter_type.name,
-        issued=rules.indonesian_date(issued), name_masked=mask_name(letter.resident.name),
+        issued=indonesian_date(issued), name_masked=mask_name(letter.resident.name),
         village=profile, cancelled=letter.status == rules.CANCELLED))

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
-from drivers.idcard import classify_scan, mask_name, mask_nik
+from anjungan_core.nik import mask_name, mask_nik
+from drivers.idcard import classify_scan
 
 from ..clock import Clock
 from ..config import EdgeConfig

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from drivers.idcard import InvalidNik, mask_nik, parse_nik
+from anjungan_core.nik import mask_nik
+from drivers.idcard import InvalidNik, parse_nik
 
 # canonical column -> spellings seen in exports (compared after `_normalise_header`)
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -78,7 +78,7 @@ def export(resident: Resident) -> dict:
     masked NIK older entries use (a masked NIK may also match another resident's entry: those carry no personal
     data beyond the action, and are marked `match: masked_nik`).
     """
-    from drivers.idcard import mask_nik
+    from anjungan_core.nik import mask_nik
 
     record = {c: _value(getattr(resident, c)) for c in RESIDENT_COLUMNS}
     record.update({"temporary_nik": resident.temporary, "has_pin": bool(resident.pin_hash),

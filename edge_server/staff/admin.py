@@ -133,6 +133,6 @@ def admin_devices():
                 flash(_("Token perangkat dicabut."))
         return redirect(url_for("staff.admin_devices"))
     devices = [device_json(d) for d in Device.select().order_by(Device.revoked_at.is_null(False), Device.name)]
-    from updater.version import running_version
+    from anjungan_core.version import running_version
 
     return render_template("staff/admin_devices.html", devices=devices, edge_version=running_version())

@@ -216,7 +216,7 @@ def info_hours():
                          "days": [hours.format_intervals(weekly.get(d, ())) for d in range(7)]})
     holidays = list(Holiday.select().where(Holiday.day >= clock.business_date()).order_by(Holiday.day))
     return render_template("staff/info_hours.html", services=services, holidays=holidays,
-                           day_names=[str(d) for d in office_hours.DAY_NAMES],
+                           day_names=[office_hours.day_name(d) for d in range(7)],
                            all_services=[s["service"] for s in services])
 
 

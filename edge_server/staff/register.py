@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 
+from anjungan_core.calendar_words import MONTHS
+
 from ..letters import register
 from .auth import login_required
 from .blueprint import staff
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
 
 
 def _period() -> tuple[int, int | None]:

@@ -8,7 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from drivers.idcard import mask_name, mask_nik
+from anjungan_core.nik import mask_name, mask_nik
 
 from ..models import Resident
 from ..residents import full_import, importer, privacy

@@ -101,7 +101,7 @@ class BackupUploader:
     """Called from the sync worker's cycle: sends the newest backup once, retrying later after a failure."""
 
     def __init__(self, cfg, session: requests.Session | None = None, version: str = ""):
-        from updater.version import running_version
+        from anjungan_core.version import running_version
 
         self.cfg = cfg
         self.backups_dir = Path(cfg.data_dir) / "backups"

@@ -62,7 +62,7 @@ class DistrictClient:
         self.secret = secret
         self.timeout = timeout
         self.session = session or requests.Session()
-        from updater.version import running_version
+        from anjungan_core.version import running_version
 
         self.version = running_version()  # reported to the hub, shown on its overview
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from kivy.properties import OptionProperty, StringProperty
 
+from anjungan_core.nik import looks_like_permanent_nik
 from kiosk.api_client import ApiError
 from kiosk.messages import N_, error_msgid
 from kiosk.models import Resident
 from kiosk.screens import KioskScreen
 
-NIK_RE = re.compile(r"^\d{16}$")
 PIN_MIN, PIN_MAX = 4, 8
 
 
@@ -68,7 +67,7 @@ class IdentifyScreen(KioskScreen):
     def keypad_ok(self, value: str) -> None:
         _ = self.app.tr._
         if self.mode == "nik":
-            if not NIK_RE.match(value):
+            if not looks_like_permanent_nik(value):
                 self.message = _("NIK harus 16 angka. Periksa lalu coba lagi.")
                 return
             self._ask_pin(value)

@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, ColorProperty, DictProperty, ListPr
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
+from anjungan_core.calendar_words import DAYS, MONTHS
 from kiosk import messages
 from kiosk.messages import N_, PRINT_FAULTS
 from kiosk.screens import KioskScreen
@@ -66,7 +67,7 @@ def when_text(moment: datetime, _: Any, now: datetime | None = None) -> str:
     if moment.date() == now.date() + timedelta(days=1):
         return _("besok pukul {time}").format(time=at)
     return _("{day}, {date} {month} pukul {time}").format(
-        day=_(messages.DAYS[moment.weekday()]), date=moment.day, month=_(messages.MONTHS[moment.month - 1]),
+        day=_(DAYS[moment.weekday()]), date=moment.day, month=_(MONTHS[moment.month - 1]),
         time=at)
 
 
@@ -74,7 +75,7 @@ def days_text(days: str, _: Any) -> str:
     """The edge's day summary (``Senin-Jumat``, ``Setiap hari``) in the current language."""
     if days == "Setiap hari":
         return _("Setiap hari")
-    for day in messages.DAYS:
+    for day in DAYS:
         days = days.replace(day, _(day))
     return days
 
@@ -219,8 +220,8 @@ class InfoScreen(KioskScreen):
             lines = [f"[b]{_('Hari libur')}[/b]"]
             for day in holidays:
                 moment = datetime.fromisoformat(day["date"])
-                lines.append(f"{_(messages.DAYS[moment.weekday()])}, {moment.day} "
-                             f"{_(messages.MONTHS[moment.month - 1])}: {escape_markup(day.get('name', ''))}")
+                lines.append(f"{_(DAYS[moment.weekday()])}, {moment.day} "
+                             f"{_(MONTHS[moment.month - 1])}: {escape_markup(day.get('name', ''))}")
             content.add_widget(self._card("\n".join(lines)))
 
     def _render_cameras(self, content: Any) -> None:

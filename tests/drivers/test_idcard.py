@@ -9,14 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anjungan_core.nik import mask_name, mask_nik
 from drivers.idcard import (
     PROVINCE_CODES,
     InvalidNik,
     classify_scan,
     is_valid_nik,
     make_nik,
-    mask_name,
-    mask_nik,
     parse_nik,
 )
 

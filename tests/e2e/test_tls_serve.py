@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from kiosk.api_client import EdgeClient, PinnedAdapter
+from anjungan_core.tls import PinnedAdapter
+from kiosk.api_client import EdgeClient
 from provisioning.tlscert import fingerprint_of_pem, make_certificate
 from tests.e2e.conftest import ROOT, EdgeServerProcess
 

@@ -95,10 +95,10 @@ def test_edge_server_stopped_then_started_again(kiosk, edge):
 
 
 def test_heartbeat_tells_staff_the_version_printer_and_scanner(kiosk, edge):
-    from kiosk import __version__
+    from anjungan_core.version import running_version
 
     kiosk.app.controller.heartbeat()
-    device = kiosk.wait_until(lambda: next((d for d in staff_devices(edge) if d.get("version") == __version__
+    device = kiosk.wait_until(lambda: next((d for d in staff_devices(edge) if d.get("version") == running_version()
                                             and d.get("printer", {}).get("paper") == "ok"), None),
                               what="the kiosk among the devices")
     assert device["printer"]["online"] is True

@@ -103,7 +103,7 @@ def test_another_card_replaces_the_resident(kiosk, edge):
     kiosk.scan(second["rfid"])
     kiosk.wait_until(lambda: kiosk.app.controller.resident and
                      kiosk.app.controller.resident.session != first_session, what="second resident")
-    from drivers.idcard import mask_name
+    from anjungan_core.nik import mask_name
 
     assert second["name"] != first["name"]
     kiosk.wait_until(lambda: mask_name(second["name"]) in kiosk.app.resident_name, what="second greeting")
