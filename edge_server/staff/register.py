@@ -12,7 +12,6 @@ from .auth import login_required
 from .blueprint import staff
 
 
-
 def _period() -> tuple[int, int | None]:
     """?year=YYYY&month=1-12 (month "" or 0 = the whole year); defaults to the current local month."""
     today = current_app.extensions["clock"].business_date()

@@ -12,7 +12,6 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
 from anjungan_core.calendar_words import DAYS, MONTHS
-from kiosk import messages
 from kiosk.messages import N_, PRINT_FAULTS
 from kiosk.screens import KioskScreen
 

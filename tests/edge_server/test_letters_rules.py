@@ -31,21 +31,6 @@ def test_custom_format_and_bad_formats():
             rules.check_number_format(bad)
 
 
-@pytest.mark.parametrize("month,roman", [(1, "I"), (4, "IV"), (9, "IX"), (11, "XI"), (12, "XII")])
-def test_roman_months(month, roman):
-    assert rules.roman_month(month) == roman
-
-
-def test_roman_month_out_of_range():
-    with pytest.raises(ValueError):
-        rules.roman_month(13)
-
-
-def test_indonesian_dates():
-    assert rules.indonesian_date(date(2026, 8, 17)) == "17 Agustus 2026"
-    assert rules.indonesian_date(date(2026, 1, 5)) == "5 Januari 2026"
-
-
 def test_reference_is_short_and_readable():
     assert rules.format_reference(date(2026, 11, 30), 42) == "SRT-2611-0042"
     assert rules.reference_period(date(2030, 2, 1)) == 3002
