@@ -24,6 +24,7 @@ from drivers.printer.errors import (
     PrinterUrlError,
 )
 from drivers.printer.printer import Printer
+from drivers.printer.schemes import TRANSPORTS
 from drivers.printer.status import PrinterStatus, parse_status_reply
 from drivers.printer.transport import Transport
 from drivers.printer.url import PrinterUrl, parse_printer_url
@@ -64,45 +65,6 @@ def profile_for_url(parsed: PrinterUrl, default: str | None = None) -> PrinterPr
         raise PrinterUrlError(str(exc)) from exc
 
 
-def _transport(parsed: PrinterUrl, timeout: float, profile: PrinterProfile) -> Transport:
-    if parsed.scheme == "usb":
-        from drivers.printer.usb_transport import UsbTransport
-
-        vid, pid = parsed.usb_ids()
-        return UsbTransport(vid, pid, timeout=timeout)
-    if parsed.scheme == "serial":
-        from drivers.printer.serial_transport import SerialTransport
-
-        return SerialTransport(
-            parsed.target,
-            baudrate=parsed.int_param("baudrate", 9600),
-            timeout=timeout,
-            rtscts=parsed.flag("rtscts"),
-            xonxoff=parsed.flag("xonxoff"),
-        )
-    if parsed.scheme == "tcp":
-        from drivers.printer.network_transport import NetworkTransport
-
-        return NetworkTransport(parsed.target, parsed.port or 9100, timeout=timeout)
-    if parsed.scheme == "file":
-        from drivers.printer.file_transport import FileTransport
-
-        return FileTransport(parsed.target, timeout=timeout)
-    from drivers.virtual.printer import VirtualTransport
-
-    paper = parsed.params.get("paper", "ok")
-    if paper not in ("ok", "low", "out", "unknown"):
-        raise PrinterUrlError(f"paper={paper!r} harus / must be ok, low, out or unknown")
-    return VirtualTransport(
-        parsed.target,
-        profile=profile,
-        paper=paper,
-        offline=parsed.flag("offline"),
-        delay=parsed.float_param("delay", 0.0),
-        timeout=timeout,
-    )
-
-
 def open_printer(url: str, *, timeout: float = 5.0, profile: str | None = None) -> Printer:
     """A :class:`Printer` for ``url``. Nothing is opened yet: the device is opened by ``open()`` (or a
     ``with`` block) or by the first ``print``/``status``.
@@ -114,4 +76,4 @@ def open_printer(url: str, *, timeout: float = 5.0, profile: str | None = None) 
     parsed = parse_printer_url(url)
     timeout = parsed.float_param("timeout", timeout)
     chosen = profile_for_url(parsed, profile)
-    return Printer(_transport(parsed, timeout, chosen), chosen)
+    return Printer(TRANSPORTS[parsed.scheme](parsed, timeout, chosen), chosen)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from drivers.printer.errors import PrinterUrlError
+from drivers.printer.schemes import SCHEMES
 
-SCHEMES = ("usb", "serial", "tcp", "file", "virtual")
 _VIDPID = re.compile(r"(?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4})")
 
 

@@ -303,3 +303,16 @@ def test_status_is_bounded_in_time_for_a_silent_printer():
         start = time.monotonic()
         assert open_printer(listener.url).status().paper == "unknown"
         assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize("url,transport", [
+    ("usb://0416:5011", "UsbTransport"), ("serial:///dev/ttyUSB9?baudrate=19200", "SerialTransport"),
+    ("tcp://127.0.0.1:9", "NetworkTransport"), ("file:///dev/usb/lp9", "FileTransport"),
+    ("virtual:///tmp/never-written", "VirtualTransport")])
+def test_each_scheme_opens_its_own_transport(url, transport):
+    """One table maps schemes to transports: no scheme silently becomes a virtual printer."""
+    from drivers.printer import open_printer
+    from drivers.printer.schemes import SCHEMES
+
+    assert url.split(":")[0] in SCHEMES
+    assert type(open_printer(url).transport).__name__ == transport
