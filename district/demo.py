@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
+
+from anjungan_core.files import atomic_write
 
 from .models import Village
 from .registry import add_staff, add_village, new_admin_token
@@ -29,11 +30,5 @@ def seed_demo(data_dir: str | Path, district_url: str, now: datetime, password_m
         villages[code] = {"name": name, "secret": secret}
     demo = {"district_url": district_url, "admin_token": new_admin_token(), "villages": villages,
             "staff": [{"username": "dinas", "password": add_staff("dinas", now, password_method)}]}
-    path = Path(data_dir) / "demo.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(demo, fh, indent=2, ensure_ascii=False)
-    os.replace(tmp, path)
+    atomic_write(Path(data_dir) / "demo.json", json.dumps(demo, indent=2, ensure_ascii=False), mode=0o600)
     return demo

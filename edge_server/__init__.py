@@ -74,7 +74,7 @@ def create_app(config=None, *, clock=None) -> Flask:
 
     csrf.exempt(kiosk_api)
     app.register_blueprint(kiosk_api)
-    _register_optional_blueprints(app, csrf)
+    _register_areas(app, csrf)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -113,8 +113,8 @@ def _ensure_village_profile(cfg) -> None:
         VillageProfile.create(code=dotted, name=cfg.village_name or dotted, timezone=cfg.timezone)
 
 
-def _register_optional_blueprints(app: Flask, csrf: CSRFProtect) -> None:
-    """Each area registers itself through `init_app(app, csrf)`."""
+def _register_areas(app: Flask, csrf: CSRFProtect) -> None:
+    """The console, board, public pages and survey: each area registers its blueprint in `init_app(app, csrf)`."""
     from . import display, public, staff, survey
 
     for area in (staff, display, public, survey):

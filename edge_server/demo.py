@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from anjungan_core.files import atomic_write
 
 from .clock import Clock
 from .config import EdgeConfig
@@ -20,10 +21,6 @@ VILLAGE = {
 SERVICES = [("A", "Administrasi Kependudukan"), ("B", "Surat Keterangan"), ("C", "Pengaduan dan Informasi")]
 COUNTERS = [(1, "Loket 1", "AB"), (2, "Loket 2", "ABC")]
 PAIRING_CODE = "123456"
-
-# Extra seeding steps registered by other areas (residents, letter types, ...): each takes (cfg, clock)
-# and returns a dict merged into demo.json.
-EXTRA_SEEDERS: list = []
 
 
 def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
@@ -50,26 +47,13 @@ def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
     create_pairing_code(now, cfg.pairing_code_minutes, created_by="demo", code=PAIRING_CODE)
     demo = {"edge_url": edge_url, "village": {"code": VILLAGE["code"], "name": VILLAGE["name"]},
             "staff": staff, "kiosk_token": token, "pairing_code": PAIRING_CODE, "residents": []}
-    for seeder in EXTRA_SEEDERS:
-        demo.update(seeder(cfg, clock))
+    from .residents.demo import seed_residents
+
+    demo.update(seed_residents(cfg, clock))
     return demo
 
 
 def write_demo_json(data_dir: str | Path, demo: dict) -> Path:
-    path = Path(data_dir) / "demo.json"
-    tmp = path.with_suffix(".json.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(demo, fh, indent=2, ensure_ascii=False)
-    os.replace(tmp, path)
-    return path
+    """demo.json (passwords inside: mode 0600), written whole or not at all."""
+    return atomic_write(Path(data_dir) / "demo.json", json.dumps(demo, indent=2, ensure_ascii=False), mode=0o600)
 
-
-def _register_letter_seeders() -> None:
-    from .residents.demo import seed_residents
-
-    if seed_residents not in EXTRA_SEEDERS:
-        EXTRA_SEEDERS.append(seed_residents)
-
-
-_register_letter_seeders()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+
+from anjungan_core.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +83,7 @@ class Timekeeper:
         return state
 
     def _save(self) -> None:
-        tmp = self.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({**self._state, "boot_id": boot_id()}))
-        os.replace(tmp, self.state_file)
+        atomic_write(self.state_file, json.dumps({**self._state, "boot_id": boot_id()}))
 
     def _last_seen(self) -> datetime | None:
         text = self._state.get("last_seen")

@@ -16,10 +16,11 @@ import os
 import pwd
 import shlex
 import subprocess
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from anjungan_core.files import atomic_write
 
 PLAN_DIR = "/var/lib/anjungan/provisioning"
 
@@ -102,17 +103,7 @@ class Target:
         self._owners[system_path] = {"owner": owner, "group": group, "mode": f"{mode:04o}"}
         if not same and not self.dry_run:
             self._ensure_parent(path)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-            try:
-                os.fchmod(fd, mode)
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write(path, data, mode)
         if self.live:
             self._chown(path, owner, group)
         return self._done(not same, f"{system_path} ({mode:04o})")

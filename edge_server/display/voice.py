@@ -19,6 +19,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from anjungan_core.files import atomic_write
+
 log = logging.getLogger(__name__)
 
 DEFAULT_RATE = 22050  # espeak-ng's own output rate; the chime follows whatever rate the speech has
@@ -187,10 +189,7 @@ class VoiceMaker:
 
     def _store(self, path: Path, data: bytes) -> None:
         """Write atomically (a half-written file is never served), then keep the cache bounded."""
-        fd, tmp = tempfile.mkstemp(prefix=".sound-", suffix=".wav", dir=self.cache_dir)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        atomic_write(path, data)
         self._prune()
 
     def _prune(self) -> None:

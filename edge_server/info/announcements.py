@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from anjungan_core.files import atomic_write
+
 from ..db import write_transaction
 from ..models import Announcement, AnnouncementImage
 from . import images
@@ -89,7 +91,7 @@ def attach_image(announcement: Announcement, data: bytes, data_dir: str | Path, 
     """
     jpeg, width, height = images.normalise(data)
     filename = f"a{announcement.id}-{secrets.token_hex(8)}.jpg"
-    images.write_atomic(image_dir(data_dir) / filename, jpeg)
+    atomic_write(image_dir(data_dir) / filename, jpeg)
     old = AnnouncementImage.get_or_none(AnnouncementImage.announcement == announcement)
     with write_transaction():
         AnnouncementImage.delete().where(AnnouncementImage.announcement == announcement).execute()

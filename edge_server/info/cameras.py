@@ -20,6 +20,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 import urllib3
 
+from anjungan_core.files import atomic_write
+
 from ..db import database
 from ..models import Camera
 from . import images
@@ -156,7 +158,7 @@ def refresh_camera(camera: Camera, data_dir: str | Path, now: datetime, fetch=fe
             Camera.id == camera.id).execute()
         log.info("camera %d (%s): %s", camera.id, redact(camera.url), exc)
         return False
-    images.write_atomic(image_path(data_dir, camera.id), picture)
+    atomic_write(image_path(data_dir, camera.id), picture)
     Camera.update(last_attempt_at=now, last_image_at=now, last_error="", failures=0).where(
         Camera.id == camera.id).execute()
     return True

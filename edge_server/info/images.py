@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from anjungan_core.files import atomic_write
+
 MAX_PIXELS = 40_000_000  # a camera or phone photo; more is a decompression bomb
 STORE_SIDE = 1920  # longest side kept on disk
 WIDTHS = (320, 480, 640, 800, 1280, 1920)  # resized copies are made in these widths only (a bounded cache)
@@ -50,14 +52,6 @@ def normalise(data: bytes, max_side: int = STORE_SIDE) -> tuple[bytes, int, int]
     return out.getvalue(), image.width, image.height
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` in one step, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def pick_width(asked: int | None) -> int | None:
     """The smallest stored width at least `asked` (None: the stored original)."""
     if not asked or asked <= 0:
@@ -82,7 +76,7 @@ def resized(original: Path, width: int | None) -> Path:
         image.thumbnail((width, width * 4))
         out = io.BytesIO()
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    write_atomic(target, out.getvalue())
+    atomic_write(target, out.getvalue())
     return target
 
 

@@ -10,13 +10,14 @@ def register_nav(app, endpoint: str, label, admin: bool = False) -> None:
 
 
 def init_app(app, csrf) -> None:
-    from . import (  # noqa: F401  (routes)  # letters, register, residents, personal data pages
+    from . import (  # noqa: F401  (each module adds its routes to the staff blueprint)
         account,
         admin,
         api,
         auth,
         clock,
         console,
+        letter_types,
         letters,
         privacy,
         register,

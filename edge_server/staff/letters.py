@@ -193,5 +193,3 @@ def init_app(app) -> None:
     register_nav(app, "staff.letters_inbox", lazy_gettext("Surat"))
     register_nav(app, "staff.letter_types", lazy_gettext("Jenis surat"), admin=True)
 
-
-from ..letters import admin_views  # noqa: E402,F401  (admin routes on the staff blueprint)

@@ -19,7 +19,7 @@ from .blueprint import staff
 
 log = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
-UPLOAD_VIEWS = ("edge_server.staff.residents.residents_import", "edge_server.letters.admin_views.letter_logo")
+UPLOAD_VIEWS = ("edge_server.staff.residents.residents_import", "edge_server.staff.letter_types.letter_logo")
 FORM_FIELDS = ("nik",) + residents.IDENTITY_COLUMNS
 
 

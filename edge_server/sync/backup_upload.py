@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+
+from anjungan_core.files import atomic_write
 
 from ..backup import encrypt_backup, generations
 from ..backup_crypto import SUFFIX
@@ -57,9 +58,7 @@ def uploaded_names(backups_dir: Path) -> list[str]:
 
 def remember(backups_dir: Path, name: str) -> None:
     names = [n for n in uploaded_names(backups_dir) if n != name] + [name]
-    partial = backups_dir / (STATE_FILE + ".part")
-    partial.write_text(json.dumps({"names": names[-REMEMBERED:]}))
-    os.replace(partial, backups_dir / STATE_FILE)
+    atomic_write(backups_dir / STATE_FILE, json.dumps({"names": names[-REMEMBERED:]}))
 
 
 def next_to_upload(backups_dir: Path) -> Path | None:

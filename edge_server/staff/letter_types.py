@@ -10,12 +10,12 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from ..db import write_transaction
+from ..letters import document, rules
+from ..letters import service as letters
 from ..models import LetterType, Service
-from ..staff.auth import audit, login_required
-from ..staff.blueprint import staff
-from ..staff.residents import allow_upload
-from . import document, rules
-from . import service as letters
+from .auth import audit, login_required
+from .blueprint import staff
+from .residents import allow_upload
 
 MAX_LOGO_BYTES = 512 * 1024
 LOGO_TYPES = {b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
