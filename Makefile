@@ -8,7 +8,7 @@ APT_PACKAGES := chromium espeak-ng libgl1-mesa-dri libegl1 libgles2 libmtdev1 xv
 	fonts-dejavu-core postgresql systemd cloud-init
 DATA ?= demo-data
 
-.PHONY: setup apt venv translations demo test bench lint clean
+.PHONY: setup apt venv translations demo test bench lint screenshots clean
 
 setup: apt venv translations
 
@@ -45,6 +45,14 @@ bench: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+# The pictures in docs/screenshots: every kiosk screen at four panel sizes, the console, the board, the phone page.
+# (The tests take the same kiosk screenshots into a temporary folder, so a test run leaves the checkout clean.)
+screenshots: setup
+	SDL_VIDEODRIVER=offscreen KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 KIVY_NO_FILELOG=1 \
+		ANJUNGAN_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots \
+		$(PY) -m pytest -q -p no:cacheprovider tests/kiosk/test_screenshots.py
+	$(PY) -m tools.console_screenshots
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

@@ -18,6 +18,7 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 def main() -> int:
+    """Write the console, board and phone screenshots into docs/screenshots (`make screenshots`)."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         server = EdgeServerProcess(Path(tmp) / "edge").start()

@@ -20,8 +20,6 @@ import pytest
 
 from tests.kiosk.harness import EdgeProcess, KioskDriver, compile_catalogues, start_kiosk
 
-SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
-
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "edge: needs the real edge server process (python -m edge_server)")

@@ -14,7 +14,17 @@ from collections.abc import Callable
 from typing import Any
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
+
+
+def screenshot_dir() -> str:
+    """Where screenshots go: ``ANJUNGAN_SCREENSHOT_DIR`` (`make screenshots` sets docs/screenshots), else a
+    temporary folder, so the tests never change tracked files."""
+    folder = os.environ.get("ANJUNGAN_SCREENSHOT_DIR")
+    if not folder:
+        import tempfile
+
+        folder = os.environ["ANJUNGAN_SCREENSHOT_DIR"] = tempfile.mkdtemp(prefix="kiosk-shots-")
+    return folder
 
 
 def free_port() -> int:
@@ -275,13 +285,14 @@ class KioskDriver:
         self.pump(0.3)
 
     def screenshot(self, name: str) -> str:
-        """Save the window as docs/screenshots/kiosk-<name>-<W>x<H>.png."""
+        """Save the window as kiosk-<name>-<W>x<H>.png in :func:`screenshot_dir`."""
         from kivy.core.window import Window
 
         self.pump(0.15)
         width, height = Window.size
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        target = os.path.join(SCREENSHOTS, f"kiosk-{name}-{width}x{height}.png")
+        folder = screenshot_dir()
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, f"kiosk-{name}-{width}x{height}.png")
         from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
         from PIL import Image
 

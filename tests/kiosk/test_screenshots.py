@@ -1,5 +1,5 @@
-"""Every screen at the four panel sizes: saved to docs/screenshots/ and checked for cut-off text,
-widgets outside the window and touch targets that are too small."""
+"""Every screen at the four panel sizes: saved (to a temporary folder; `make screenshots` writes docs/screenshots/)
+and checked for cut-off text, widgets outside the window and touch targets that are too small."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ SIZES = {"800x480": "", "1920x1080": "", "1024x600": "home,queue,ticket-no-paper
 
 def test_every_screen_at_every_size(edge, village_info, tmp_path):
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
+    env.setdefault("ANJUNGAN_SCREENSHOT_DIR", str(tmp_path / "shots"))
     runs: dict[str, subprocess.Popen] = {}
     problems: list[str] = []
     for size, only in SIZES.items():
