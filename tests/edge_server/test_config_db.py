@@ -124,3 +124,35 @@ def test_a_migration_numbered_below_one_already_applied_still_runs(tmp_path):
         MIGRATIONS[:] = [m for m in MIGRATIONS if m[0] != 25]
     assert runs == [1]
     db.close()
+
+
+def test_every_model_matches_the_schema_the_migrations_build(tmp_path):
+    """The migrations build the tables from frozen SQL, so a model column added without a migration shows here
+    (and never only on a fresh install)."""
+    import importlib
+    import pkgutil
+
+    import peewee
+
+    import edge_server.migrations  # noqa: F401  (registers the migrations)
+    import edge_server.models as package
+    from edge_server.db import database
+
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{info.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    db = open_database(tmp_path / "fresh.db")
+    migrate(db)
+    models = {m for m in subclasses(peewee.Model)  # every table model of the edge (a base class has subclasses)
+              if m._meta.database is database and m.__module__.startswith("edge_server.") and not m.__subclasses__()}
+    assert len(models) >= 30
+    for model in models:
+        table = model._meta.table_name
+        columns = {c.name for c in db.get_columns(table)}
+        fields = {f.column_name for f in model._meta.sorted_fields}
+        assert fields == columns, f"{table}: model {sorted(fields - columns)} vs table {sorted(columns - fields)}"
