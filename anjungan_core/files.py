@@ -32,15 +32,22 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, mode: int = 0o644) 
 def read_or_create_secret(path: str | os.PathLike, nbytes: int = 32) -> str:
     """The secret in ``path``; made first (hex, ``nbytes`` random bytes, mode 0600) when there is none.
 
-    Safe when two processes start at once: the file is created exclusively, and the loser reads the winner's.
+    Safe when several processes start at once: the secret is written whole to a temporary file and linked into
+    place, which fails for all but the first, so nobody ever reads a half-written or a second secret.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(nbytes))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(nbytes))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()

@@ -1,16 +1,16 @@
-"""District hub configuration: every key defaulted, DISTRICT_* environment variables override (tests, systemd)."""
+"""District hub configuration: every key defaulted; a TOML file, then DISTRICT_* environment variables override."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from anjungan_core.config import ConfigError, load_settings
+
+__all__ = ["ConfigError", "DistrictConfig", "load_config"]
+
 ENV_PREFIX = "DISTRICT_"
-
-
-class ConfigError(ValueError):
-    """A configuration value is wrong; the message names the key."""
 
 
 @dataclass(frozen=True)
@@ -53,26 +53,15 @@ class DistrictConfig:
         return f"http://{host}:{port or self.port}"
 
 
-def load_config(env: dict | None = None, **overrides) -> DistrictConfig:
-    """Defaults, then DISTRICT_* environment variables, then keyword overrides (None means not given)."""
+def load_config(path: str | os.PathLike | None = None, env: dict | None = None, **overrides) -> DistrictConfig:
+    """Defaults, then the TOML file (``path``, else ``DISTRICT_CONFIG``; keys at the top or in ``[district]``),
+    then DISTRICT_* environment variables, then keyword overrides (None means not given); validated.
+
+    :raises ConfigError: naming the key.
+    """
     env = os.environ if env is None else env
-    values: dict = {}
-    for f in fields(DistrictConfig):
-        raw = env.get(ENV_PREFIX + f.name.upper())
-        if raw is not None:
-            values[f.name] = raw
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    kinds = {f.name: f.type for f in fields(DistrictConfig)}
-    typed: dict = {}
-    for name, value in values.items():
-        if name not in kinds:
-            raise ConfigError(f"config key '{name}': unknown key")
-        kind = {"int": int, "float": float, "str": str}.get(str(kinds[name]), str)
-        try:
-            typed[name] = kind(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"config key '{name}': expected {kind.__name__}, got {value!r}") from None
-    cfg = replace(DistrictConfig(), **typed)
+    cfg = load_settings(DistrictConfig, env_prefix=ENV_PREFIX, path=path or env.get("DISTRICT_CONFIG") or None,
+                        table="district", env=env, overrides=overrides)
     try:
         ZoneInfo(cfg.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from anjungan_core.config import ConfigError, load_settings
+
+__all__ = ["ConfigError", "EdgeConfig", "load_config", "validate"]
+
 ENV_PREFIX = "ANJUNGAN_"
-
-
-class ConfigError(ValueError):
-    """A configuration key has a bad value; the message names the key."""
 
 
 @dataclass(frozen=True)
@@ -77,34 +76,6 @@ class EdgeConfig:
         return bool(self.tls_cert)
 
 
-def _coerce(name: str, kind: type, value: object) -> object:
-    try:
-        if kind is bool:
-            if isinstance(value, str):
-                if value.lower() in ("1", "true", "yes", "on"):
-                    return True
-                if value.lower() in ("0", "false", "no", "off", ""):
-                    return False
-                raise ValueError(value)
-            return bool(value)
-        if kind is int:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return int(value)
-        if kind is float:
-            return float(value)
-        if kind is str:
-            if not isinstance(value, (str, int, float)):
-                raise ValueError(value)
-            return str(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"config key '{name}': expected {kind.__name__}, got {value!r}") from None
-    return value
-
-
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "dict": dict}
-
-
 def validate(cfg: EdgeConfig) -> EdgeConfig:
     """Check values that parse but make no sense; raise ConfigError naming the key."""
     try:
@@ -135,30 +106,7 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
 
 
 def load_config(path: str | os.PathLike | None = None, env: dict | None = None, **overrides) -> EdgeConfig:
-    """Read the TOML file (if any), then ANJUNGAN_* environment variables, then keyword overrides."""
-    env = os.environ if env is None else env
-    values: dict = {}
-    if path:
-        try:
-            with open(path, "rb") as fh:
-                raw = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigError(f"config file {path} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {path}: {exc}") from None
-        raw = {**raw.pop("edge", {}), **raw}
-        values.update(raw)
-    known = {f.name: f for f in fields(EdgeConfig)}
-    for name in known:
-        env_value = env.get(ENV_PREFIX + name.upper())
-        if env_value is not None:
-            values[name] = env_value
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise ConfigError(f"config key '{unknown[0]}': unknown key")
-    typed = {}
-    for name, value in values.items():
-        kind = _TYPES.get(known[name].type if isinstance(known[name].type, str) else known[name].type.__name__, str)
-        typed[name] = value if kind is dict else _coerce(name, kind, value)
-    return validate(replace(EdgeConfig(), **typed))
+    """Read the TOML file (if any; keys at the top or in ``[edge]``), then ANJUNGAN_* environment variables,
+    then keyword overrides; validate. :raises ConfigError: naming the key."""
+    return validate(load_settings(EdgeConfig, env_prefix=ENV_PREFIX, path=path, table="edge", env=env,
+                                  overrides=overrides))

@@ -10,23 +10,21 @@ import argparse
 import dataclasses
 import logging
 import os
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from anjungan_core.config import ConfigError, key_error, load_settings
 from anjungan_core.tls import normalise_fingerprint
 
 log = logging.getLogger(__name__)
+__all__ = ["ConfigError", "KioskConfig", "build_parser", "from_args", "from_mapping", "load_file", "validate"]
 
 DEFAULT_CONFIG_PATH = "/etc/anjungan/kiosk.toml"
+ENV_PREFIX = "ANJUNGAN_KIOSK_"
 LANGUAGES = ("id", "en")
 ROTATIONS = (0, 90, 180, 270)
 PAPER_WIDTHS = (58, 80)
-
-
-class ConfigError(ValueError):
-    """A configuration value is missing or wrong; the message names the key."""
 
 
 @dataclass(frozen=True)
@@ -60,98 +58,54 @@ _FIELDS = {f.name: f for f in dataclasses.fields(KioskConfig)}
 _ALIASES = {"device_token": "token", "edge": "edge_url", "printer_url": "printer", "scanner_spec": "scanner"}
 
 
-def _coerce(key: str, value: Any) -> Any:
-    """Turn a TOML or flag value into the field's type, or raise ConfigError naming ``key``."""
-    kind = type(getattr(KioskConfig, key))
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-            return value.lower() in ("1", "true", "yes", "on")
-        raise ConfigError(f"{key}: expected true or false, got {value!r}")
-    if kind is int:
-        if isinstance(value, bool):
-            raise ConfigError(f"{key}: expected a whole number, got {value!r}")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{key}: expected a whole number, got {value!r}") from None
-    if kind is float:
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{key}: expected a number, got {value!r}") from None
-    if not isinstance(value, str):
-        raise ConfigError(f"{key}: expected text, got {value!r}")
-    return value.strip()
-
-
 def validate(config: KioskConfig) -> KioskConfig:
     """Check every value's range; return ``config`` unchanged or raise ConfigError naming the key."""
     url = urlparse(config.edge_url)
     if url.scheme not in ("http", "https") or not url.netloc:
-        raise ConfigError(f"edge_url: expected http://HOST:PORT, got {config.edge_url!r}")
+        raise key_error("edge_url", f"expected http://HOST:PORT, got {config.edge_url!r}")
     if "://" not in config.printer:
-        raise ConfigError(f"printer: expected a printer URL such as usb://VID:PID or virtual://DIR, "
-                          f"got {config.printer!r}")
+        raise key_error("printer", f"expected a printer URL such as usb://VID:PID or virtual://DIR, "
+                                   f"got {config.printer!r}")
     if not config.scanner:
-        raise ConfigError("scanner: expected a scanner spec such as keyboard or evdev:auto")
+        raise key_error("scanner", "expected a scanner spec such as keyboard or evdev:auto")
     if config.paper_width not in PAPER_WIDTHS:
-        raise ConfigError(f"paper_width: expected 58 or 80, got {config.paper_width}")
+        raise key_error("paper_width", f"expected 58 or 80, got {config.paper_width}")
     if not 10 <= config.idle_timeout <= 3600:
-        raise ConfigError(f"idle_timeout: expected 10 to 3600 seconds, got {config.idle_timeout}")
+        raise key_error("idle_timeout", f"expected 10 to 3600 seconds, got {config.idle_timeout}")
     if not 1 <= config.countdown <= 120:
-        raise ConfigError(f"countdown: expected 1 to 120 seconds, got {config.countdown}")
+        raise key_error("countdown", f"expected 1 to 120 seconds, got {config.countdown}")
     if not 1 <= config.ticket_return <= 120:
-        raise ConfigError(f"ticket_return: expected 1 to 120 seconds, got {config.ticket_return}")
+        raise key_error("ticket_return", f"expected 1 to 120 seconds, got {config.ticket_return}")
     if config.language not in LANGUAGES:
-        raise ConfigError(f"language: expected one of {', '.join(LANGUAGES)}, got {config.language!r}")
+        raise key_error("language", f"expected one of {', '.join(LANGUAGES)}, got {config.language!r}")
     if config.rotation not in ROTATIONS:
-        raise ConfigError(f"rotation: expected 0, 90, 180 or 270, got {config.rotation}")
+        raise key_error("rotation", f"expected 0, 90, 180 or 270, got {config.rotation}")
     if not 0.5 <= config.request_timeout <= 60:
-        raise ConfigError(f"request_timeout: expected 0.5 to 60 seconds, got {config.request_timeout}")
+        raise key_error("request_timeout", f"expected 0.5 to 60 seconds, got {config.request_timeout}")
     if not 5 <= config.heartbeat_interval <= 3600:
-        raise ConfigError(f"heartbeat_interval: expected 5 to 3600 seconds, got {config.heartbeat_interval}")
+        raise key_error("heartbeat_interval", f"expected 5 to 3600 seconds, got {config.heartbeat_interval}")
     if config.edge_fingerprint:
         try:
             normalise_fingerprint(config.edge_fingerprint)
         except ValueError:
-            raise ConfigError(f"edge_fingerprint: expected a SHA-256 fingerprint (64 hex digits, AB:CD:...), "
-                              f"got {config.edge_fingerprint!r}") from None
+            raise key_error("edge_fingerprint", f"expected a SHA-256 fingerprint (64 hex digits, AB:CD:...), "
+                                                  f"got {config.edge_fingerprint!r}") from None
     return config
 
 
 def from_mapping(values: dict[str, Any], base: KioskConfig | None = None) -> KioskConfig:
-    """Build a validated config from ``values`` (TOML table or flags) on top of ``base``.
+    """Build a validated config from ``values`` (a TOML table or flags) on top of ``base``.
 
-    Unknown keys are logged and ignored, so a newer provisioning tool does not stop an older kiosk.
+    :raises ConfigError: for an unknown key or a bad value, naming it.
     """
-    changes: dict[str, Any] = {}
-    for raw_key, value in values.items():
-        key = _ALIASES.get(raw_key, raw_key)
-        if key not in _FIELDS:
-            log.warning("config: unknown key %r ignored", raw_key)
-            continue
-        changes[key] = _coerce(key, value)
-    return validate(dataclasses.replace(base or KioskConfig(), **changes))
+    return validate(load_settings(KioskConfig, env_prefix=ENV_PREFIX, env={}, overrides=values, aliases=_ALIASES,
+                                  base=base))
 
 
-def load_file(path: str) -> dict[str, Any]:
-    """Read a TOML file; a ``[kiosk]`` table, if present, holds the keys.
-
-    :raises ConfigError: when the file is unreadable or not TOML.
-    """
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"config: cannot read {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
-    table = data.get("kiosk", data)
-    if not isinstance(table, dict):
-        raise ConfigError("kiosk: expected a table")
-    return table
+def load_file(path: str) -> KioskConfig:
+    """The validated config of a kiosk.toml (keys at the top or in ``[kiosk]``)."""
+    return validate(load_settings(KioskConfig, env_prefix=ENV_PREFIX, path=path, table="kiosk", env={},
+                                  aliases=_ALIASES))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,19 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> KioskConfig:
-    """Combine the config file, then ``ANJUNGAN_KIOSK_*`` environment variables, then flags."""
+    """The config file, then ``ANJUNGAN_KIOSK_*`` environment variables, then flags; validated."""
     environ = os.environ if environ is None else environ
     path = args.config
     if path is None and os.path.exists(DEFAULT_CONFIG_PATH):
         path = DEFAULT_CONFIG_PATH
-    values: dict[str, Any] = load_file(path) if path else {}
-    for key in _FIELDS:
-        env_value = environ.get(f"ANJUNGAN_KIOSK_{key.upper()}")
-        if env_value is not None:
-            values[key] = env_value
     flags = {"edge_url": args.edge_url, "token": args.token, "printer": args.printer,
-             "scanner": args.scanner, "language": args.language}
-    values.update({k: v for k, v in flags.items() if v is not None})
-    if args.windowed:
-        values["fullscreen"] = False
-    return from_mapping(values)
+             "scanner": args.scanner, "language": args.language, "fullscreen": False if args.windowed else None}
+    return validate(load_settings(KioskConfig, env_prefix=ENV_PREFIX, path=path, table="kiosk", env=environ,
+                                  overrides=flags, aliases=_ALIASES))

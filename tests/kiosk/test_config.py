@@ -45,8 +45,17 @@ def test_a_kiosk_table_is_accepted(tmp_path):
     ("rotation", 45), ("printer", "lp0"), ("idle_timeout", "soon"), ("sound", "loud"),
 ])
 def test_a_bad_value_is_refused_naming_its_key(key, value):
-    with pytest.raises(ConfigError, match=rf"^{key}:"):
+    with pytest.raises(ConfigError, match=rf"^config key '{key}': "):
         from_mapping({key: value})
+
+
+@pytest.mark.parametrize("text", ["idle_timout = 30\n", "[kiosk]\nprinterr = 'usb://0416:5011'\n"])
+def test_an_unknown_key_is_refused_naming_it(tmp_path, text):
+    """One rule for every role: a typo in kiosk.toml is said at start-up, not silently ignored."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match="unknown key"):
+        parse(["--config", str(path)])
 
 
 def test_unreadable_or_broken_file_says_which_file(tmp_path):
@@ -54,7 +63,7 @@ def test_unreadable_or_broken_file_says_which_file(tmp_path):
     broken.write_text("edge_url = \n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         parse(["--config", str(broken)])
-    with pytest.raises(ConfigError, match="cannot read"):
+    with pytest.raises(ConfigError, match="missing.toml does not exist"):
         parse(["--config", str(tmp_path / "missing.toml")])
 
 

@@ -55,10 +55,10 @@ def test_writes_a_secret_config_with_a_working_token(edge, kiosk_root):
 
 
 def test_the_kiosk_app_reads_the_config(kiosk_root):
-    from kiosk.config import from_mapping, load_file
+    from kiosk.config import load_file
 
     root, _ = kiosk_root
-    config = from_mapping(load_file(str(root / "etc/anjungan/kiosk.toml")))
+    config = load_file(str(root / "etc/anjungan/kiosk.toml"))
     assert config.rotation == 90 and config.name == "Kiosk Lobi" and config.token
 
 
