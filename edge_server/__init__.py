@@ -70,10 +70,6 @@ def create_app(config=None, *, clock=None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     csrf = CSRFProtect(app)
 
-    from .api import kiosk_api
-
-    csrf.exempt(kiosk_api)
-    app.register_blueprint(kiosk_api)
     _register_areas(app, csrf)
 
     @app.errorhandler(HTTPException)
@@ -114,8 +110,8 @@ def _ensure_village_profile(cfg) -> None:
 
 
 def _register_areas(app: Flask, csrf: CSRFProtect) -> None:
-    """The console, board, public pages and survey: each area registers its blueprint in `init_app(app, csrf)`."""
-    from . import display, public, staff, survey
+    """The kiosk API, console, board, public pages and survey: each registers its blueprint in `init_app`."""
+    from . import api, display, public, staff, survey
 
-    for area in (staff, display, public, survey):
+    for area in (api, staff, display, public, survey):
         area.init_app(app, csrf)

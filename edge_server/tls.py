@@ -74,14 +74,6 @@ def load_certificate(cfg: EdgeConfig) -> Certificate:
     return Certificate(pem, der)
 
 
-def server_context(cfg: EdgeConfig) -> ssl.SSLContext:
-    """The TLS settings for the HTTPS listener: TLS 1.2 or newer, the certificate and key."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cfg.tls_cert, cfg.tls_key)
-    return context
-
-
 def is_loopback(address: str) -> bool:
     """127.0.0.0/8, ::1 and ::ffff:127.x.x.x; anything unparsable is not."""
     try:

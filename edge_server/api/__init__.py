@@ -67,4 +67,9 @@ def http_error_json(exc: HTTPException):
                               "message": messages.get(code, exc.description or "")}}), code
 
 
-from . import cameras, devices, identity, info, letters, openapi, survey, tickets  # noqa: E402,F401
+def init_app(app, csrf) -> None:
+    """Register the kiosk API; each module named here adds its routes to `kiosk_api`."""
+    from . import devices, identity, info, letters, media, openapi, survey, tickets  # noqa: F401
+
+    csrf.exempt(kiosk_api)
+    app.register_blueprint(kiosk_api)

@@ -1,4 +1,4 @@
-"""Public cameras and take-home links for kiosks and the board, and the pictures behind them.
+"""Village media for kiosks and the board: public cameras, take-home links, and the pictures behind them.
 
 `/cameras` and `/links` need the device token like the rest of the API. The pictures (`/media/...`) do not,
 so the TV board's browser can show them in an <img>: their URLs carry an HMAC of what they show, so they
