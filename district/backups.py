@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, fn
 
-from anjungan_core.regions import dotted_village_code
+from anjungan_core.regions import dotted_village_code, plain_village_code
 
 from .db import BaseModel, write_transaction
 from .ingest import IngestError
@@ -50,7 +50,7 @@ class Received:
 
 
 def folder(data_dir: str | Path, code: str) -> Path:
-    return Path(data_dir) / "backups" / code.replace(".", "")
+    return Path(data_dir) / "backups" / plain_village_code(code)
 
 
 def valid_name(name: str) -> bool:

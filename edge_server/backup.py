@@ -12,6 +12,8 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from anjungan_core.regions import plain_village_code
+
 log = logging.getLogger(__name__)
 PREFIX = "edge-"
 USB_GLOBS = ("/media/*/*", "/media/*", "/run/media/*/*", "/mnt/usb*")
@@ -85,7 +87,7 @@ def copy_to_usb(backup: Path, village_code: str, targets: list[Path], keep: int 
     """Copy one backup to every mounted stick, under anjungan-backup/<village>/."""
     written = []
     for target in targets:
-        folder = target / "anjungan-backup" / village_code.replace(".", "")
+        folder = target / "anjungan-backup" / plain_village_code(village_code)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copy2(backup, folder / backup.name)

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from anjungan_core.config import ConfigError, load_settings
+from anjungan_core.regions import dotted_village_code
 
 __all__ = ["ConfigError", "EdgeConfig", "load_config", "validate"]
 
@@ -97,8 +98,7 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
         raise ConfigError("config key 'clock_source': must be 'auto' or 'host'")
     if cfg.language not in ("id", "en"):
         raise ConfigError("config key 'language': must be 'id' or 'en'")
-    code = cfg.village_code.replace(".", "")
-    if code and (not code.isdigit() or len(code) != 10):
+    if cfg.village_code and dotted_village_code(cfg.village_code) is None:
         raise ConfigError(f"config key 'village_code': {cfg.village_code!r} is not a 10-digit region code")
     if bool(cfg.district_url) != bool(cfg.district_secret):
         raise ConfigError("config key 'district_secret': district_url and district_secret go together")
