@@ -36,12 +36,13 @@ class DistrictConfig:
     public_url: str = ""
     max_backup_bytes: int = 64 * 1024 * 1024  # one encrypted edge backup, streamed to disk
     backups_keep: int = 7  # newest backups kept per village
-    backup_stale_hours: int = 48
+    backup_stale_hours: int = 48  # a village whose newest backup is older is flagged on the overview
     # Public pages (/t, /s, /verifikasi): requests per client address per minute (per worker), when a village's
     # numbers are flagged as old, the service time assumed before a service has any history.
     public_per_minute: int = 60
     public_stale_seconds: int = 180
-    public_service_minutes: float = 5.0  # a village whose newest backup is older is flagged on the overview
+    public_service_minutes: float = 5.0
+    public_proxy_hops: int = 0  # reverse proxies in front: the client is that many X-Forwarded-For hops back
 
     @property
     def zone(self) -> ZoneInfo:

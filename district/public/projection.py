@@ -2,7 +2,7 @@
 
 Batches may arrive out of order (a retry after a lost reply, a reordered proxy): every row remembers the seq of
 the event that set its status, and an older event never undoes a newer one. One read per table per batch; then
-one insert for new rows and one update per changed row.
+one upsert of every row the batch changed.
 """
 from __future__ import annotations
 
@@ -45,21 +45,21 @@ def _apply(model, key: str, village_code: str, events: list[dict], apply_one) ->
     ids = {e["data"][key][:36] for e in events}
     rows = {getattr(r, key): r for r in model.select().where((model.village == village_code)
                                                             & (getattr(model, key).in_(list(ids))))}
-    fresh, changed = {}, set()
+    changed = set()
     for event in sorted(events, key=lambda e: e["seq"]):
         object_id = event["data"][key][:36]
         row = rows.get(object_id)
         if row is None:
             extra = {"business_date": event["business_date"]} if model is PublicTicket else {}
-            row = model(village=village_code, **{key: object_id}, **extra)
-            rows[object_id] = fresh[object_id] = row
+            row = rows[object_id] = model(village=village_code, **{key: object_id}, **extra)
         apply_one(row, event)
         changed.add(object_id)
-    if fresh:
-        model.insert_many([_values(model, row) for row in fresh.values()]).execute()
-    for object_id in changed - set(fresh):
-        row = rows[object_id]
-        model.update(**_values(model, row)).where(model.id == row.id).execute()
+    # One upsert for new and changed rows alike: the rows were merged in memory under the village's lock.
+    columns = [f for f in model._meta.sorted_fields if f.name != "id"]
+    (model.insert_many([_values(model, rows[object_id]) for object_id in sorted(changed)])
+     .on_conflict(conflict_target=[model.village, getattr(model, key)],
+                  preserve=[f for f in columns if f.name not in ("village", key)])
+     .execute())
 
 
 def _values(model, row) -> dict:

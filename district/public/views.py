@@ -53,11 +53,21 @@ def localized(view):
     return wrapper
 
 
+def client_address() -> str:
+    """The phone's address: behind `public_proxy_hops` reverse proxies, the X-Forwarded-For entry they added
+    (entries further left are whatever the client wrote, so they are never trusted)."""
+    hops = _cfg().public_proxy_hops
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if hops > 0 and forwarded:
+        return forwarded[-min(hops, len(forwarded))]
+    return request.remote_addr or "?"
+
+
 @public.before_request
 @localized
 def _rate_limit():
     limiter = current_app.extensions.setdefault("public_rate_limit", PerMinute(_cfg().public_per_minute))
-    if not limiter.allow(request.remote_addr or "?"):
+    if not limiter.allow(client_address()):
         response = _page("public/message.html", 429, title=_("Terlalu banyak permintaan"),
                          message=_("Terlalu banyak permintaan dari jaringan Anda. Coba lagi sebentar lagi."))
         response.headers["Retry-After"] = "60"

@@ -190,3 +190,21 @@ def test_too_many_requests_from_one_address_are_refused(public_hub):
     public_hub.app.extensions["public_rate_limit"] = PerMinute(3)
     codes = [public_hub.client.get(f"/t/{secrets.token_urlsafe(18)}").status_code for _ in range(5)]
     assert codes == [404, 404, 404, 429, 429]
+
+
+def test_behind_a_proxy_each_phone_has_its_own_limit(public_hub):
+    from dataclasses import replace
+
+    from district.public.ratelimit import PerMinute
+
+    app = public_hub.app
+    app.extensions["district_config"] = replace(app.extensions["district_config"], public_proxy_hops=1)
+    app.extensions["public_rate_limit"] = PerMinute(2)
+
+    def get(forwarded: str) -> int:
+        return public_hub.client.get(f"/t/{secrets.token_urlsafe(18)}",
+                                     headers={"X-Forwarded-For": forwarded}).status_code
+
+    assert [get("10.0.0.1"), get("10.0.0.1"), get("10.0.0.1")] == [404, 404, 429]
+    assert get("10.0.0.2") == 404  # another phone behind the same proxy
+    assert get("1.2.3.4, 10.0.0.1") == 429  # what the client wrote on the left changes nothing
