@@ -9,16 +9,17 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Waiting:
-    """What the queue order needs of a waiting ticket (the edge's order: priority, issue time, number)."""
+    """What the queue order needs of a waiting ticket: the edge's order (priority, then issue time); events carry
+    whole seconds, so tickets of the same second go by the seq of their `ticket.issued` (the edge's commit order)."""
 
     ticket_id: str
     priority: bool
     issued_at: datetime
-    number: str
+    issued_seq: int
 
 
 def order_key(ticket: Waiting) -> tuple:
-    return (not ticket.priority, ticket.issued_at, ticket.number)
+    return (not ticket.priority, ticket.issued_at, ticket.issued_seq)
 
 
 def position(ticket: Waiting, waiting: Iterable[Waiting]) -> int:

@@ -20,6 +20,7 @@ class PublicTicket(BaseModel):
     number = CharField(max_length=16, default="")
     priority = BooleanField(default=False)
     issued_at = DateTimeField(null=True)  # naive UTC; the queue order (a transfer keeps it)
+    issued_seq = BigIntegerField(null=True)  # the order among tickets of the same second (events carry seconds)
     status = CharField(max_length=16, default="waiting")
     status_seq = BigIntegerField(default=0)  # seq of the event that set `status`: older events never undo it
     status_at = DateTimeField(null=True)

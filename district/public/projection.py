@@ -72,7 +72,7 @@ def _ticket_event(row: PublicTicket, event: dict) -> None:
     if kind == "ticket.issued":  # the facts that never change, whatever the order
         row.number = _text(data.get("number"), 16) or row.number
         row.priority = bool(data.get("priority"))
-        row.issued_at = event["occurred_at"]
+        row.issued_at, row.issued_seq = event["occurred_at"], event["seq"]
         row.business_date = event["business_date"]
         row.track_hash = _text(data.get("track_hash"), 64) or row.track_hash
         row.service_name = _text(data.get("service_name"), 120) or row.service_name
@@ -86,6 +86,7 @@ def _ticket_event(row: PublicTicket, event: dict) -> None:
         row.counter = _int(data.get("counter")) or row.counter
     elif kind == "ticket.transferred":
         row.counter = None
+        row.service_name = _text(data.get("to_service_name"), 120) or row.service_name
     elif kind == "ticket.finished":
         row.service_seconds = _int(data.get("service_seconds"))
 

@@ -123,15 +123,20 @@ def ticket_status_label(status: str, counter: int | None) -> str:
             "no_show": _("Tidak hadir saat dipanggil"), "cancelled": _("Dibatalkan")}.get(status, status)
 
 
+def _waiting(ticket: PublicTicket) -> estimate.Waiting:
+    # A ticket whose `ticket.issued` has not arrived yet (a reordered batch) sorts last until it does.
+    return estimate.Waiting(ticket.ticket_id, ticket.priority, ticket.issued_at or datetime.max,
+                            ticket.issued_seq or 2 ** 62)
+
+
 def _ticket_numbers(ticket: PublicTicket) -> tuple[int, int]:
     """(position, estimated wait in minutes) from the synced events of the ticket's village, day and service."""
     same_queue = ((PublicTicket.village == ticket.village) & (PublicTicket.business_date == ticket.business_date)
                   & (PublicTicket.service == ticket.service))
-    waiting = [estimate.Waiting(t.ticket_id, t.priority, t.issued_at or datetime.max, t.number)
-               for t in PublicTicket.select(PublicTicket.ticket_id, PublicTicket.priority, PublicTicket.issued_at,
-                                            PublicTicket.number)
+    waiting = [_waiting(t) for t in PublicTicket.select(PublicTicket.ticket_id, PublicTicket.priority,
+                                                        PublicTicket.issued_at, PublicTicket.issued_seq)
                .where(same_queue & (PublicTicket.status == "waiting"))]
-    me = estimate.Waiting(ticket.ticket_id, ticket.priority, ticket.issued_at or datetime.max, ticket.number)
+    me = _waiting(ticket)
     ahead = estimate.position(me, waiting)
     recent = [t.service_seconds for t in PublicTicket.select(PublicTicket.service_seconds)
               .where((PublicTicket.village == ticket.village) & (PublicTicket.service == ticket.service)

@@ -162,7 +162,7 @@ def act(ticket_id: str, action: str, *, clock: Clock, staff: StaffUser | None = 
             if target.id == ticket.service_id:
                 raise ApiError(409, "same_service", _("Tiket sudah di layanan itu."))
             changes.update(service=target, counter=None, called_at=None, started_at=None)
-            event = ("ticket.transferred", {**base, "to_service": target.code})
+            event = ("ticket.transferred", {**base, "to_service": target.code, "to_service_name": target.name})
         if staff is not None:
             changes["staff"] = staff
         Ticket.update(**changes).where(Ticket.id == ticket.id).execute()

@@ -86,6 +86,17 @@ def test_a_late_event_never_undoes_a_newer_one(public_hub):
     assert 'data-status="done"' in html and "B-001" in html and "Selesai dilayani" in html
 
 
+def test_a_transferred_ticket_queues_in_its_new_service(public_hub):
+    village = Village(public_hub)
+    village.issue("B-001", service="B")
+    moved, token = village.issue("A-001", service="A")
+    assert "Anda berikutnya" in page(public_hub, f"/t/{token}")[1]
+    village.send(("ticket.transferred", {"ticket_id": moved, "service": "A", "to_service": "B",
+                                         "to_service_name": "Surat Keterangan"}))
+    html = page(public_hub, f"/t/{token}")[1]
+    assert "Surat Keterangan" in html and re.search(r'id="t-ahead">1 orang<', html)
+
+
 def test_the_wait_uses_the_synced_service_times(public_hub):
     village = Village(public_hub)
     done, _ = village.issue("A-001")
@@ -208,3 +219,18 @@ def test_behind_a_proxy_each_phone_has_its_own_limit(public_hub):
     assert [get("10.0.0.1"), get("10.0.0.1"), get("10.0.0.1")] == [404, 404, 429]
     assert get("10.0.0.2") == 404  # another phone behind the same proxy
     assert get("1.2.3.4, 10.0.0.1") == 429  # what the client wrote on the left changes nothing
+
+
+def test_queue_order_and_estimates_are_the_edges():
+    from district.public.estimate import Waiting, average_minutes, freshness, position, wait_minutes
+
+    second = datetime(2026, 12, 2, 1, 0, 0)
+    a = Waiting("a", False, second, 7)
+    b = Waiting("b", False, second, 5)  # same second, committed first
+    vip = Waiting("v", True, second + timedelta(minutes=5), 9)
+    assert [position(t, [a, b, vip]) for t in (vip, b, a)] == [0, 1, 2]
+    assert average_minutes([5, 600, 900, 99999], 4.0) == 12.5 and average_minutes([], 4.0) == 4.0
+    assert wait_minutes(0, 10, 1) == 0 and wait_minutes(3, 10, 2) == 15
+    assert freshness(None, second, 180).stale
+    assert not freshness(second, second + timedelta(seconds=180), 180).stale
+    assert freshness(second, second + timedelta(seconds=181), 180) .stale
