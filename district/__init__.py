@@ -81,10 +81,12 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     from . import files_api  # noqa: F401  (backup and release routes on the api blueprint)
     from .api import api
     from .dashboard import init_app as init_dashboard
+    from .public.views import public
 
     csrf.exempt(api)
     app.register_blueprint(api)
     init_dashboard(app)
+    app.register_blueprint(public)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

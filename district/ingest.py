@@ -12,6 +12,8 @@ from .codes import normalize_code
 from .db import is_postgres, write_transaction
 from .models import DeviceState, Event, Village
 from .privacy import identity_leak
+from .public.guard import unmasked_name
+from .public.projection import project
 from .signing import signature_ok, within_window
 
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -129,7 +131,7 @@ def _valid_event(item, index: int) -> dict:
             raise ValueError("data")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise IngestError(400, "malformed", f"{where}: missing or bad field ({exc})") from None
-    leak = identity_leak(data)
+    leak = identity_leak(data) or unmasked_name(data)
     if leak:
         raise IngestError(400, "personal_data", f"{where}: {leak} looks like a NIK or a name; refused")
     metric_key = METRIC_KEYS.get(event_type)
@@ -179,6 +181,7 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
         result.stored = len(new_rows)
         stored_ids = {row["event_id"] for row in new_rows}
         _update_devices(village_code, [e for e in events if e["type"] == "device.status" and e["id"] in stored_ids])
+        project(village_code, [e for e in events if e["id"] in stored_ids])  # the public pages' tables
         result.acked_through = _advance(village_code, village.acked_through)
         Village.update(acked_through=result.acked_through, last_seen=now).where(
             Village.code == village_code).execute()

@@ -61,3 +61,34 @@ def _staff_letter_types(db: SqliteDatabase) -> None:
     rows = staff_seed_rows(codes, LetterType.select().count())
     if rows:
         LetterType.insert_many(rows).execute()
+
+
+@migration(21, "hub public pages: send what the hub needs for letters numbered or requested before them")
+def _public_pages_backfill(db: SqliteDatabase) -> None:
+    from zoneinfo import ZoneInfo
+
+    from .clock import Clock
+    from .letters import rules
+    from .letters.service import verification_event
+    from .models import LetterRequest, LetterType, Resident, VillageProfile
+    from .sync.outbox import record_event
+    from .sync.public_links import token_digest
+
+    letters = list(LetterRequest.select(LetterRequest, LetterType, Resident).join(LetterType)
+                   .switch(LetterRequest).join(Resident)
+                   .where((LetterRequest.letter_number.is_null(False)) | (LetterRequest.status.in_(
+                       list(rules.OPEN_STATUSES)))))
+    if not letters:
+        return
+    profile = VillageProfile.select().first()
+    clock = Clock(ZoneInfo(profile.timezone if profile else "Asia/Jakarta"))
+    now = clock.utcnow()
+    for letter in letters:
+        day = clock.business_date(letter.created_at)
+        record_event("letter.tracking", day, {
+            "letter_id": letter.id, "reference": letter.reference, "type": letter.letter_type.code,
+            "type_name": letter.letter_type.name, "status": letter.status,
+            "track_hash": token_digest(letter.track_token)}, now)
+        if letter.letter_number and letter.verification_code and letter.numbered_at:
+            record_event("letter.verification", clock.business_date(letter.numbered_at),
+                         verification_event(letter, clock), now)

@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         procs.append(district)
         villages = json.loads((data / "district" / "demo.json").read_text())["villages"]
         edge_env = {**env, "ANJUNGAN_DISTRICT_URL": district_url,
-                    "ANJUNGAN_DISTRICT_SECRET": villages["33.17.09.2016"]["secret"]}
+                    "ANJUNGAN_DISTRICT_SECRET": villages["33.17.09.2016"]["secret"],
+                    "ANJUNGAN_DISTRICT_PUBLIC_URL": district_url}  # receipts' QR codes open the hub's pages
         edge, edge_url = start("edge", [
             sys.executable, "-m", "edge_server", "serve", "--data-dir", str(data / "edge"), "--demo",
             "--host", "127.0.0.1", "--port", str(args.edge_port)], edge_env)
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         for user in demo["staff"]:
             print(f"   {user['role']:<8} {user['username']} / {user['password']}")
         print(f"TV board      : {edge_url}/display")
-        print(f"District hub  : {district_url}/")
+        print(f"District hub  : {district_url}/ (the QR codes on receipts and letters open its /t, /s, /verifikasi)")
         print(f"Residents to try at the kiosk (NIK / PIN / RFID) are in {data / 'edge' / 'demo.json'}")
         if args.no_kiosk:
             pass

@@ -36,7 +36,7 @@ def request_letter():
     letter = letters.create_request(session.resident, body.get("type"), body.get("fields", {}), clock=clock(),
                                     device=g.device)
     ticket = letters.attach_ticket(letter, clock(), g.device)
-    base_url = config().base_url()
+    base_url = config().public_pages_url()
     return jsonify({"letter": letters.letter_json(letter, base_url),
                     "ticket": queue.ticket_json(ticket, base_url) if ticket else None}), 201
 
@@ -46,6 +46,6 @@ def request_letter():
 def list_letters():
     """The identified resident's letter requests, newest first."""
     session = _full_session()
-    base_url = config().base_url()
+    base_url = config().public_pages_url()
     found = letters.resident_letters(session.resident_id)
     return jsonify({"letters": [letters.letter_json(letter, base_url) for letter in found]})

@@ -15,6 +15,7 @@ from ..db import write_transaction
 from ..errors import ApiError
 from ..models import AuditLog, LetterRequest, LetterSequence, LetterType, Resident, VillageProfile
 from ..sync.outbox import record_event
+from ..sync.public_links import token_digest, verification_data
 from . import rules
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ def create_request(resident: Resident, type_code: object, values: object, *, clo
             updated_at=now)
         record_event("letter.requested", local_day, {
             "letter_id": letter.id, "reference": letter.reference, "type": letter_type.code, "source": source,
-            "status": letter.status}, now)
+            "status": letter.status, "type_name": letter_type.name,
+            "track_hash": token_digest(letter.track_token)}, now)
         if actor:
             AuditLog.create(at=now, actor=actor, action="letter.create", target=letter.reference,
                             detail=letter_type.code)
@@ -201,9 +203,20 @@ def change_status(letter_id: str, target: object, *, clock: Clock, actor: str) -
         record_event("letter.status_changed", local.date(), {
             "letter_id": letter.id, "type": letter.letter_type.code, "from": letter.status, "to": target,
             "letter_number": updates.get("letter_number", letter.letter_number)}, now)
+        if "verification_code" in updates or (target == rules.CANCELLED and letter.verification_code):
+            record_event("letter.verification", local.date(), verification_event(get_letter(letter.id), clock), now)
         AuditLog.create(at=now, actor=actor, action="letter.status", target=letter.reference,
                         detail=f"{letter.status}->{target} {updates.get('letter_number', '')}".strip())
     return get_letter(letter.id)
+
+
+def verification_event(letter: LetterRequest, clock: Clock) -> dict:
+    """The `letter.verification` data of a numbered letter: the hub's public verification page shows it."""
+    issued = clock.local(letter.numbered_at).date()
+    return verification_data(letter.id, letter.verification_code, letter.letter_number, letter.letter_type.code,
+                             letter.letter_type.name, issued,
+                             rules.valid_until(issued, letter.letter_type.validity_days),
+                             letter.status == rules.CANCELLED, letter.resident.name)
 
 
 def _number_for(letter_type: LetterType, local, now) -> dict:

@@ -96,13 +96,13 @@ def letter_status(letter_id: str):
         raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
     letter = letters.change_status(letter_id, body.get("status"), clock=_clock(), actor=_actor())
     register.record_signer(letter, _clock().utcnow(), _actor())
-    return jsonify({"letter": letters.letter_json(letter, _cfg().base_url())})
+    return jsonify({"letter": letters.letter_json(letter, _cfg().public_pages_url())})
 
 
 def _print_html(letter, chosen: document.Paper, for_pdf: bool) -> str:
     # An official letter is always in Indonesian, whatever language the console is in.
     with force_locale("id"):
-        context = document.letter_context(letter, _clock(), _cfg().base_url(), chosen,
+        context = document.letter_context(letter, _clock(), _cfg().public_pages_url(), chosen,
                                           document.logo_data_uri(_cfg().data_dir))
         return render_template("staff/letter_print.html", letter=letter, for_pdf=for_pdf, **context)
 
