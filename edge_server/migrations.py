@@ -61,3 +61,12 @@ def _staff_letter_types(db: SqliteDatabase) -> None:
     rows = staff_seed_rows(codes, LetterType.select().count())
     if rows:
         LetterType.insert_many(rows).execute()
+
+
+@migration(11, "residents: OpenSID reference values (pendidikan, hubungan, warganegara, golongan darah, cacat, "
+               "status dasar)")
+def _resident_opensid_values(db: SqliteDatabase) -> None:
+    from peewee import CharField
+
+    for column in ("education", "family_relation", "citizenship", "blood_type", "disability", "life_status"):
+        add_column_if_missing(db, "resident", column, CharField(default=""))
