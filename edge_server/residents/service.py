@@ -78,10 +78,14 @@ def search(query: str, limit: int = 50, offset: int = 0) -> list[Resident]:
 
 
 def validate_nik(nik: str, today) -> str:
-    """A NIK staff typed; temporary NIKs (starting with 0) are allowed here.
+    """A NIK staff typed; temporary NIKs (starting with 0, e.g. OpenSID's `0` + village code + serial) are
+    allowed here.
 
     :raises ResidentError: with the reason it is not valid.
     """
+    nik = (nik or "").strip()
+    if len(nik) == 16 and nik.isascii() and nik.isdigit() and nik[0] == "0":
+        return nik
     try:
         return parse_nik(nik, today=today, allow_temporary=True).nik
     except InvalidNik as exc:
