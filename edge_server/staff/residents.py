@@ -1,5 +1,6 @@
 """Staff pages for residents: search, view, add and edit (temporary NIKs allowed here), set or reset a PIN
-(shown once, printed as a PIN slip when a counter printer is configured), register an e-KTP tag, import of an OpenSID export (XLSX or CSV)."""
+(shown once, printed as a PIN slip when a counter printer is configured), register an e-KTP tag,
+import of an OpenSID export (XLSX or CSV)."""
 from __future__ import annotations
 
 import logging
