@@ -261,3 +261,23 @@ def test_staff_can_edit_a_resident_holding_an_opensid_temporary_nik(app):
         saved = service.save_resident({"nik": temporary_nik(9), "name": "Bayi Baru", "sex": "P"}, now)
         assert saved.temporary and saved.nik == "0331709201600009"
         assert make_nik("331709", date(1990, 1, 1), "L", 1) != saved.nik
+
+
+def test_every_import_reason_has_an_english_translation_with_the_same_placeholders():
+    import ast
+
+    from babel.messages.pofile import read_po
+
+    reasons = set()
+    for name in ("row_rules.py", "importer.py", "spreadsheet.py"):
+        tree = ast.parse((ROOT / "edge_server/residents" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("BadLine", "UnreadableWorkbook"):
+                reasons |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    assert len(reasons) >= 15
+    with (ROOT / "edge_server/translations/en/LC_MESSAGES/messages.po").open("rb") as fh:
+        english = read_po(fh)
+    placeholder = re.compile(r"%\(\w+\)s")
+    for reason in reasons:
+        assert reason in english and english[reason].string, reason
+        assert set(placeholder.findall(english[reason].string)) == set(placeholder.findall(reason)), reason
