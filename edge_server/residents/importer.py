@@ -140,13 +140,18 @@ def _csv_records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
             yield start, cells
 
 
+def _has_required_columns(header: list[str]) -> bool:
+    mapping = map_header(header)
+    return all(column in mapping for column in REQUIRED_COLUMNS)
+
+
 def _records(data: bytes | str) -> tuple[Iterable[tuple[int, list[str]]], int]:
     """(numbered non-blank records, how many lines or rows there are), from XLSX or CSV.
 
     :raises spreadsheet.UnreadableWorkbook: for a damaged workbook.
     """
     if isinstance(data, bytes) and spreadsheet.is_workbook(data):
-        rows, total = spreadsheet.sheet_rows(data)
+        rows, total = spreadsheet.sheet_rows(data, is_header=_has_required_columns)
         return ((n, cells) for n, cells in rows if any(c.strip() for c in cells)), total
     text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]

@@ -1,4 +1,4 @@
-"""Read the first sheet of an Excel workbook (OpenSID's `penduduk_dd_mm_YYYY.xlsx`, or the same file saved again
+"""Read the resident sheet of an Excel workbook (OpenSID's `penduduk_dd_mm_YYYY.xlsx`, or the same file saved again
 from Excel or LibreOffice) as rows of text, numbered by sheet row.
 
 python-calamine (Rust) reads 100,000 OpenSID rows about ten times faster than openpyxl's read-only mode
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 
 ZIP_MAGIC = b"PK\x03\x04"  # xlsx, ods
@@ -60,8 +60,17 @@ def _check_size(data: bytes) -> None:
         raise UnreadableWorkbook("berkas Excel terlalu besar setelah dibuka")
 
 
-def sheet_rows(data: bytes) -> tuple[Iterator[tuple[int, list[str]]], int]:
-    """(rows as (sheet row number, cells as text), number of rows) of the first sheet.
+def _first_row(sheet) -> list[str]:
+    for cells in sheet.iter_rows():
+        if any(str(c).strip() for c in cells):
+            return [cell_text(c) for c in cells]
+    return []
+
+
+def sheet_rows(data: bytes, is_header: Callable[[list[str]], bool] | None = None
+               ) -> tuple[Iterator[tuple[int, list[str]]], int]:
+    """(rows as (sheet row number, cells as text), number of rows) of the first sheet whose first row
+    `is_header` accepts (a workbook may open with an instructions or code-list sheet), else of the first sheet.
 
     :raises UnreadableWorkbook: when the file is damaged, encrypted or too large unpacked.
     """
@@ -71,6 +80,12 @@ def sheet_rows(data: bytes) -> tuple[Iterator[tuple[int, list[str]]], int]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
+        if is_header is not None and not is_header(_first_row(sheet)):
+            for index in range(1, len(book.sheet_names)):
+                candidate = book.get_sheet_by_index(index)
+                if is_header(_first_row(candidate)):
+                    sheet = candidate
+                    break
         first_row = sheet.start[0] + 1 if sheet.start else 1
         first_column = sheet.start[1] if sheet.start else 0
         total = sheet.height

@@ -185,6 +185,22 @@ def test_openpyxl_workbook_with_mixed_case_labels_and_date_cells(tmp_path):
     assert row["birth_date"] == date(1985, 12, 24)
 
 
+def test_the_resident_sheet_is_found_behind_an_instructions_sheet(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Isi data penduduk di lembar berikut; kolom nik dan no_kk bertipe teks."])
+    sheet = book.create_sheet("Data Penduduk")
+    sheet.append(list(COLUMNS))
+    for i in (1, 2):
+        sheet.append([resident(i)[c] for c in COLUMNS])
+    sheet.append([resident(3, nama="")[c] for c in COLUMNS])
+    path = tmp_path / "contoh_penduduk.xlsx"
+    book.save(path)
+    result = importer.parse_residents(path.read_bytes(), TODAY)
+    assert [e.text()[:20] for e in result.errors] == ["line 4: nama kosong "]
+    assert [r["nik"] for r in result.rows] == [resident(1)["nik"], resident(2)["nik"]]
+
+
 def test_csv_saved_from_excel_with_either_separator_bom_and_crlf(tmp_path):
     people = [resident(i) for i in range(1, 4)]
     semicolon = importer.parse_residents(write_csv(tmp_path / "a.csv", people, ";").read_bytes(), TODAY)
@@ -247,6 +263,21 @@ def test_console_takes_the_xlsx_as_opensid_wrote_it(staff, app, tmp_path):
     with app.app_context():
         saved = Resident.get(Resident.nik == people[0]["nik"])
         assert (saved.occupation, saved.name, saved.rt) == ("Petani/Pekebun", "WARGA NOMOR 1", "001")
+    detail = staff.get(f"/staff/residents/{saved.id}").text
+    assert "Petani/Pekebun" in detail and '<td id="life-status">Hidup</td>' in detail
+
+    people[2]["status_dasar"] = "MATI"  # a full import from the same workbook shape, through the confirmation
+    full = write_xlsx(tmp_path / "full.xlsx", people[:3]).read_bytes()
+    page = staff.raw.post("/staff/residents/import", data={"csrf_token": staff.token, "full": "on", "file": (
+        io.BytesIO(full), "full.xlsx")}, content_type="multipart/form-data")
+    token = re.search(r'name="pending" value="([^"]+)"', page.text).group(1)
+    page = staff.raw.post("/staff/residents/import", data={"csrf_token": staff.token, "pending": token,
+                                                          "action": "confirm"}, content_type="multipart/form-data")
+    assert page.status_code == 200 and "1 penduduk berstatus dasar selain HIDUP" in page.text
+    with app.app_context():
+        assert not Resident.get(Resident.nik == people[2]["nik"]).active
+        assert not Resident.get(Resident.nik == people[4]["nik"]).active  # missing from the full file
+
     bad = write_xlsx(tmp_path / "bad.xlsx", [resident(7, nik="3.31709E+15")]).read_bytes()
     page = staff.raw.post("/staff/residents/import", data={"csrf_token": staff.token, "file": (
         io.BytesIO(bad), "bad.xlsx")}, content_type="multipart/form-data")
