@@ -85,12 +85,15 @@ def sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def _getter(row: list[str], mapping: dict[str, int]) -> Callable[[str], str]:
+def _getter(row: list, mapping: dict[str, int]) -> Callable[[str], str]:
     size = len(row)
 
     def cell(column: str) -> str:
         index = mapping.get(column)
-        return row[index] if index is not None and index < size else ""
+        if index is None or index >= size:
+            return ""
+        value = row[index]
+        return value if type(value) is str else spreadsheet.cell_text(value)  # XLSX numbers and dates
 
     return cell
 
@@ -140,7 +143,7 @@ def _csv_records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
             yield start, cells
 
 
-def _has_required_columns(header: list[str]) -> bool:
+def _has_required_columns(header: list) -> bool:
     mapping = map_header(header)
     return all(column in mapping for column in REQUIRED_COLUMNS)
 
@@ -152,7 +155,8 @@ def _records(data: bytes | str) -> tuple[Iterable[tuple[int, list[str]]], int]:
     """
     if isinstance(data, bytes) and spreadsheet.is_workbook(data):
         rows, total = spreadsheet.sheet_rows(data, is_header=_has_required_columns)
-        return ((n, cells) for n, cells in rows if any(c.strip() for c in cells)), total
+        return ((n, cells) for n, cells in rows if any(c != "" and (type(c) is not str or c.strip())
+                                                       for c in cells)), total
     text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     return _csv_records(text, sniff_delimiter(first_line)), text.count("\n") + 1
@@ -173,7 +177,7 @@ def parse_residents(data: bytes | str, today: date,
     header = next(records, None)
     if header is None:
         return ImportResult([], [BadLine(1, "berkas kosong: baris judul tidak ada")])
-    mapping = map_header(header[1])
+    mapping = map_header([spreadsheet.cell_text(c) for c in header[1]])
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
     if missing:
         names = ", ".join(COLUMNS[c][0] for c in missing)

@@ -9,6 +9,7 @@ Source: OpenSID's public seed data for `tweb_penduduk_agama`, `tweb_penduduk_pen
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SEX = {"1": "L", "2": "P"}
 SEX_LABELS = {"L": "Laki-laki", "P": "Perempuan"}
@@ -94,6 +95,7 @@ def _build_lookup() -> dict[str, dict[str, str]]:
 _LOOKUP = _build_lookup()
 
 
+@lru_cache(maxsize=8192)  # an export repeats the same few values 100,000 times
 def to_label(field: str, value: str) -> str | None:
     """The stored spelling for a code ("9") or a label in any case ("PETANI/PEKEBUN"); "" for empty or a stored
     0 (OpenSID writes 0 as empty); None when the value is in neither the table nor its known spellings."""

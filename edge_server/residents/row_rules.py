@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from drivers.idcard import InvalidNik, mask_nik, parse_nik
 
@@ -107,6 +108,7 @@ def parse_date(value: str) -> date:
     return readings[0]
 
 
+@lru_cache(maxsize=4096)
 def padded_number(value: str) -> str:
     """RT/RW as three digits ("2", "02", "RT 002" are one RT); other text is kept in upper case."""
     value = _RT_PREFIX.sub("", blank(value))
@@ -115,6 +117,7 @@ def padded_number(value: str) -> str:
     return value.upper()
 
 
+@lru_cache(maxsize=4096)
 def dusun_name(value: str) -> str:
     value = _DUSUN_PREFIX.sub("", blank(value))
     return value.title() if value else ""
@@ -196,10 +199,10 @@ def identity_warnings(values: dict, info) -> list[BadLine]:
 def coded(field_name: str, raw: str, nik: str) -> tuple[str, BadLine | None]:
     """A code or label column as the stored spelling; an unknown numeric code is an error, unknown words are
     kept as written (files from other programs)."""
-    value = text(raw)
-    label = codes.to_label(field_name, value)
+    label = codes.to_label(field_name, raw)
     if label is not None:
         return label, None
+    value = text(raw)
     if value.isdigit():
         return "", BadLine(0, "kode %(column)s '%(value)s' tidak dikenal di OpenSID (NIK %(nik)s)",
                            {"column": SOURCE_COLUMN[field_name], "value": value[:10], "nik": mask_nik(nik)})

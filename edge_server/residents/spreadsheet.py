@@ -68,9 +68,11 @@ def _first_row(sheet) -> list[str]:
 
 
 def sheet_rows(data: bytes, is_header: Callable[[list[str]], bool] | None = None
-               ) -> tuple[Iterator[tuple[int, list[str]]], int]:
-    """(rows as (sheet row number, cells as text), number of rows) of the first sheet whose first row
-    `is_header` accepts (a workbook may open with an instructions or code-list sheet), else of the first sheet.
+               ) -> tuple[Iterator[tuple[int, list]], int]:
+    """(rows as (sheet row number, cells), number of rows) of the first sheet whose first row `is_header`
+    accepts (a workbook may open with an instructions or code-list sheet), else of the first sheet. Cells are
+    as calamine reads them ("" when empty); `cell_text` turns the ones a caller needs into text, so the 30
+    columns an import ignores cost nothing.
 
     :raises UnreadableWorkbook: when the file is damaged, encrypted or too large unpacked.
     """
@@ -93,9 +95,9 @@ def sheet_rows(data: bytes, is_header: Callable[[list[str]], bool] | None = None
     except (CalamineError, IndexError, ValueError) as exc:
         raise UnreadableWorkbook("berkas Excel tidak bisa dibaca") from exc
 
-    def numbered() -> Iterator[tuple[int, list[str]]]:
+    def numbered() -> Iterator[tuple[int, list]]:
         pad = [""] * first_column  # keep column positions when the sheet starts right of column A
         for offset, cells in enumerate(rows):
-            yield first_row + offset, pad + [cell_text(c) for c in cells]
+            yield first_row + offset, pad + cells if pad else cells
 
     return numbered(), first_row + total - 1
