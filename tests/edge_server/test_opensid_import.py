@@ -312,3 +312,28 @@ def test_every_import_reason_has_an_english_translation_with_the_same_placeholde
     for reason in reasons:
         assert reason in english and english[reason].string, reason
         assert set(placeholder.findall(english[reason].string)) == set(placeholder.findall(reason)), reason
+
+
+def test_opensids_own_label_spellings_map_to_the_stored_ones():
+    assert opensid_codes.to_label("education", "TIDAK / BELUM SEKOLAH") == "Tidak/Belum Sekolah"
+    assert opensid_codes.to_label("education", "AKADEMI/ DIPLOMA III/S. MUDA") == "Akademi/Diploma III/S. Muda"
+    assert opensid_codes.to_label("religion", "Kepercayaan Terhadap Tuhan YME / Lainnya") == (
+        "Kepercayaan Terhadap Tuhan YME")
+    assert opensid_codes.to_label("life_status", "TIDAK VALID") == "Tidak Valid"
+    assert opensid_codes.to_label("life_status", "5") is None  # no code 5 in tweb_status_dasar
+    assert opensid_codes.to_label("blood_type", "AB-") == "AB-" and opensid_codes.to_label("blood_type", "c") is None
+
+
+def test_migration_11_adds_the_opensid_columns_to_an_older_resident_table(app):
+    from edge_server.db import database
+    from edge_server.migrations import _resident_opensid_values
+
+    with app.app_context():
+        db = database.obj
+        for column in ("education", "life_status"):
+            db.execute_sql(f"ALTER TABLE resident DROP COLUMN {column}")
+        assert "life_status" not in {c.name for c in db.get_columns("resident")}
+        _resident_opensid_values(db)
+        _resident_opensid_values(db)  # and again: nothing to add
+        assert {"education", "life_status", "blood_type"} <= {c.name for c in db.get_columns("resident")}
+        assert Resident.select().where(Resident.life_status == "").count() == Resident.select().count()
