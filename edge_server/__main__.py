@@ -226,9 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", required=True, help="send what is pending, then exit")
     sync.set_defaults(func=cmd_sync)
 
-    residents = sub.add_parser("residents", help="manage residents (import an OpenSID CSV)")
+    residents = sub.add_parser("residents", help="manage residents (import an OpenSID export)")
     rsub = residents.add_subparsers(dest="residents_command", required=True)
-    imp = rsub.add_parser("import", help="import residents from an OpenSID-style CSV, all or nothing")
+    imp = rsub.add_parser("import", help="import residents from an OpenSID export (XLSX or CSV), all or nothing")
     imp.add_argument("file")
     common(imp)
     imp.add_argument("--full", action="store_true", help="the file is the whole population")
