@@ -49,11 +49,12 @@ def _try_login(username: str, password: str) -> tuple[str | None, int]:
     A locked name gets the same answer whether it exists or not, and so does a wrong password.
     """
     cfg, now = _cfg(), _now()
-    if throttle.locked_until(username, now) is not None:
+    last_try = throttle.reserve_attempt(username, now, cfg.login_max_failures, cfg.login_lock_seconds)
+    if last_try is None:  # locked: no password check at all
         return _locked_message(), 429
     user = check_staff(username, password, cfg.password_hash)
     if user is None:
-        if throttle.record_failure(username, now, cfg.login_max_failures, cfg.login_lock_seconds):
+        if last_try:
             return _locked_message(), 429
         log.info("district login failed: %s", username)
         return _("Nama pengguna atau kata sandi salah."), 401
