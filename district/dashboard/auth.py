@@ -11,8 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import staff_sessions
 from ..registry import check_staff
-from . import dashboard, now_unix, throttle
+from . import dashboard, now_unix, session_limits, throttle
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def _try_login(username: str, password: str) -> tuple[str | None, int]:
     lang = session.get("lang")
     session.clear()  # a new session (no fixation)
     session.permanent = True
-    session.update(staff_id=user.id, login_at=int(now_unix()), seen_at=int(now_unix()))
+    session["sid"] = staff_sessions.start(user.id, now_unix(), *session_limits())
     if lang:
         session["lang"] = lang
     log.info("district staff login: %s", user.username)
@@ -86,7 +87,8 @@ def login():
 
 @dashboard.post("/logout")
 def logout():
-    """End the session."""
+    """End the session, on the server too: a copy of the cookie saved before this no longer logs anybody in."""
+    staff_sessions.end(session.get("sid", ""))
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -240,3 +240,74 @@ def test_parallel_guesses_hold_across_gunicorn_workers(pg_url, tmp_path):
         assert _parallel_logins(found.group(1), staff["username"], 1, password=staff["password"]) == [429]
     finally:
         stop(proc)
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _with_cookie(hub, value: str):
+    client = hub.app.test_client()
+    client.set_cookie("session", value)
+    return client
+
+
+def test_a_cookie_saved_before_logout_no_longer_works(hub):
+    """GIVEN a logged-in browser whose cookie an attacker copied WHEN the staff member logs out THEN the copy
+    gets the login page, on the overview and on the CSV export alike."""
+    password = _staff(hub)
+    client = hub.app.test_client()
+    assert _login(client, "dinas", password).status_code == 302
+    saved = _session_cookie(client)
+    assert _with_cookie(hub, saved).get("/").status_code == 200  # the copy works while logged in
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    for path in ("/", "/export.csv", "/announcements"):
+        reused = _with_cookie(hub, saved).get(path)
+        assert reused.status_code == 302 and "/login" in reused.headers["Location"], path
+    assert client.get("/").status_code == 302
+
+
+def test_a_password_reset_or_a_disabled_account_ends_every_session(hub):
+    from district.registry import disable_staff
+
+    password = _staff(hub)
+    first, second = hub.app.test_client(), hub.app.test_client()
+    assert _login(first, "dinas", password).status_code == 302
+    assert _login(second, "dinas", password).status_code == 302
+    new_password = _staff(hub)  # reset: both browsers are out
+    assert first.get("/").status_code == 302 and second.get("/").status_code == 302
+    assert _login(first, "dinas", new_password).status_code == 302
+    saved = _session_cookie(first)
+    with hub.app.app_context():
+        disable_staff("dinas")
+    assert _with_cookie(hub, saved).get("/").status_code == 302
+    assert _login(hub.app.test_client(), "dinas", new_password).status_code == 401
+
+
+def test_an_idle_session_ends_on_the_server_whatever_the_cookie_says(sqlite_hub, monkeypatch):
+    """The idle clock is the server's row: a cookie replayed after an idle hour is refused even though it was
+    never used in between (nothing in it is trusted but the token)."""
+    clock = Clock(monkeypatch)
+    password = _staff(sqlite_hub)
+    client = sqlite_hub.app.test_client()
+    assert _login(client, "dinas", password).status_code == 302
+    saved = _session_cookie(client)
+    clock.advance(30 * 60)
+    assert client.get("/").status_code == 200
+    clock.advance(61 * 60)
+    assert _with_cookie(sqlite_hub, saved).get("/").status_code == 302
+    with sqlite_hub.app.app_context():
+        from district.staff_sessions import StaffSession
+
+        assert StaffSession.select().count() == 0  # the expired row went
+
+
+def test_a_staff_disable_command_exists(sqlite_hub, tmp_path, capsys):
+    from district.__main__ import main
+
+    cfg = sqlite_hub.app.extensions["district_config"]
+    _staff(sqlite_hub)
+    assert main(["staff", "disable", "dinas", "--data-dir", cfg.data_dir]) == 0
+    assert "disabled" in capsys.readouterr().out
+    assert main(["staff", "disable", "nobody", "--data-dir", cfg.data_dir]) == 1
