@@ -110,6 +110,16 @@ def sync_config():
     return response
 
 
+@api.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 description of this API (district/openapi.json; Schemathesis fuzzes the hub against it)."""
+    from pathlib import Path
+
+    response = make_response((Path(__file__).parent / "openapi.json").read_bytes())
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
 @api.get("/villages/<code>/summary")
 def village_summary_api(code: str):
     """One village's counts for one business date (admin token)."""
