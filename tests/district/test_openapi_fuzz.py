@@ -133,3 +133,18 @@ def test_unsigned_requests_never_fail_the_schema(pg_hub):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", pg_hub.app)
     ran, failures, statuses = _fuzz(schema, lambda case: None)
     _report("unsigned", ran, failures, statuses)
+
+
+def test_the_document_describes_every_api_route_and_no_other(sqlite_hub):
+    """The spec and the server cannot drift apart: each /api/v1 route and method is in it, and nothing else."""
+    import re
+
+    served = set()
+    for rule in sqlite_hub.app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+            served |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    document = sqlite_hub.client.get("/api/v1/openapi.json")
+    assert document.status_code == 200 and document.headers["Content-Type"] == "application/json"
+    described = {(method.upper(), path) for path, item in document.get_json()["paths"].items() for method in item}
+    assert described == served
