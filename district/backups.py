@@ -54,7 +54,7 @@ def folder(data_dir: str | Path, code: str) -> Path:
 
 def valid_name(name: str) -> bool:
     """A plain file name (no folders, no leading dot), at most 100 characters."""
-    return bool(NAME.match(name)) and ".." not in name
+    return bool(NAME.fullmatch(name)) and ".." not in name
 
 
 def spool(stream: BinaryIO, dest_dir: Path, limit: int) -> tuple[Path, int, str]:
