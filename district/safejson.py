@@ -14,9 +14,11 @@ from itertools import accumulate
 MAX_DEPTH = 32  # objects and arrays inside each other; a batch needs 4
 INT_RANGE = 2 ** 63  # what a PostgreSQL BIGINT holds
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _BAD_TEXT = re.compile("[\ud800-\udfff\x00]")
-_STEP = str.maketrans({"[": "\x02", "{": "\x02", "]": "\x00", "}": "\x00"})
+# Outside strings, only these can make a number the plain parser would turn into a huge int, inf or NaN.
+_RISKY_NUMBERS = re.compile(r"[0-9][eE]|[0-9]{19}|NaN|Infinity")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_STEP = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
 class JsonRefused(ValueError):
@@ -29,12 +31,15 @@ class JsonRefused(ValueError):
 
 def nesting_depth(text: str) -> int:
     """How deep objects and arrays nest in JSON `text` (brackets inside strings do not count); linear time."""
-    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub('""', text))
+    return _depth(_STRINGS.sub('""', text))
+
+
+def _depth(structure: str) -> int:
+    brackets = structure.encode("utf-8", "replace").translate(None, _NOT_BRACKETS)
     if not brackets:
         return 0
     # "[" and "{" step +1, "]" and "}" step -1; the deepest point is the largest running sum.
-    steps = (b - 1 for b in brackets.translate(_STEP).encode("ascii"))
-    return max(accumulate(steps))
+    return max(accumulate(step - 1 for step in brackets.translate(_STEP)))
 
 
 def _number_int(text: str) -> int:
@@ -88,10 +93,14 @@ def load_json(raw: bytes | str, *, max_bytes: int, max_depth: int = MAX_DEPTH):
             raise JsonRefused(400, "malformed", "body is not UTF-8") from None
     else:
         text = raw
-    if text.count("[") + text.count("{") > max_depth and nesting_depth(text) > max_depth:
+    structure = _STRINGS.sub('""', text)  # what is outside strings: brackets, numbers, literals
+    if structure.count("[") + structure.count("{") > max_depth and _depth(structure) > max_depth:
         raise JsonRefused(400, "too_deep", f"JSON nested deeper than {max_depth} levels")
     try:
-        value = json.loads(text, parse_int=_number_int, parse_float=_number_float, parse_constant=_constant)
+        if _RISKY_NUMBERS.search(structure):  # the slow, checking parse only when a number may be out of range
+            value = json.loads(text, parse_int=_number_int, parse_float=_number_float, parse_constant=_constant)
+        else:
+            value = json.loads(text)
     except JsonRefused:
         raise
     except (ValueError, RecursionError):
