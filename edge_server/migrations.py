@@ -61,3 +61,22 @@ def _staff_letter_types(db: SqliteDatabase) -> None:
     rows = staff_seed_rows(codes, LetterType.select().count())
     if rows:
         LetterType.insert_many(rows).execute()
+
+
+@migration(15, "letter requests: the documents staff have checked")
+def _letter_checklist(db: SqliteDatabase) -> None:
+    from peewee import TextField
+
+    add_column_if_missing(db, "letter_request", "checklist", TextField(default="[]"))
+
+
+@migration(16, "letter types: a one-line description for residents")
+def _letter_descriptions(db: SqliteDatabase) -> None:
+    from peewee import CharField
+
+    from .letters.catalog import DESCRIPTIONS
+    from .models import LetterType
+
+    add_column_if_missing(db, "letter_type", "description", CharField(default=""))
+    for code, text in DESCRIPTIONS.items():
+        LetterType.update(description=text).where((LetterType.code == code) & (LetterType.description == "")).execute()

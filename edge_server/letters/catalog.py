@@ -135,3 +135,30 @@ def staff_seed_rows(existing_codes: set[str], first_order: int) -> list[dict]:
                      "template": template, "validity_days": VALIDITY_DAYS, "self_service": False, "active": True,
                      "sort_order": first_order + len(rows)})
     return rows
+
+
+# One line for residents at the kiosk, under each letter's name (migration 16 copies these into
+# LetterType.description where an admin has not written one; keyed by code so renamed types keep theirs).
+DESCRIPTIONS: dict[str, str] = {
+    "S-41": "Bukti bahwa Anda tinggal di alamat ini.",
+    "500": "Bukti bahwa Anda punya usaha di desa ini.",
+    "S-11": "Untuk keringanan biaya sekolah, berobat atau bantuan.",
+    "S-01": "Pengantar umum dari desa untuk urusan di kantor lain.",
+    "S-02": "Bukti bahwa Anda tercatat sebagai penduduk desa.",
+    "S-07": "Pengantar desa untuk membuat SKCK di kantor polisi.",
+    "S-08": "Pengganti KTP sementara selama KTP-el dicetak.",
+    "S-10": "Keterangan untuk bepergian atau merantau.",
+    "S-12": "Pengantar untuk izin acara atau hajatan.",
+    "S-13": "Pengantar untuk melapor barang hilang ke polisi.",
+    "S-16": "Bukti alamat tempat usaha Anda.",
+    "S-30": "Pengantar untuk menikah di luar desa.",
+    "474.1": "Untuk mengurus akta kelahiran.",
+    "474.3": "Untuk mengurus akta kematian.",
+    "475.2": "Untuk pindah ke desa atau kota lain.",
+    "474.2": "Pengantar nikah (N1) untuk KUA atau Catatan Sipil.",
+    "593": "Keterangan kepemilikan tanah menurut buku desa.",
+}
+
+# The purposes residents name most often, offered at the kiosk as one-tap choices for "Keperluan".
+COMMON_PURPOSES: list[str] = ["Melamar pekerjaan", "Sekolah / kuliah", "Bank / kredit usaha", "Berobat / BPJS",
+                              "Bantuan sosial", "Administrasi kependudukan"]
