@@ -11,6 +11,7 @@ from ..letters import document, register, rules
 from ..letters import service as letters
 from ..models import LetterType, Resident
 from ..residents import privacy
+from . import dates
 from .auth import login_required
 from .blueprint import staff
 
@@ -24,12 +25,12 @@ MOVE_LABELS = {
 }
 
 HISTORY_LABELS = {
-    "letter.create": "Dibuat di loket",
-    "letter.status": "Status diubah",
-    "letter.checklist": "Dokumen diperiksa",
-    "letter.fields": "Isian diubah",
-    "letter.correct": "Status dikoreksi",
-    "letter.signer": "Penandatangan",
+    "letter.create": lazy_gettext("Dibuat di loket"),
+    "letter.status": lazy_gettext("Status diubah"),
+    "letter.checklist": lazy_gettext("Dokumen diperiksa"),
+    "letter.fields": lazy_gettext("Isian diubah"),
+    "letter.correct": lazy_gettext("Status dikoreksi"),
+    "letter.signer": lazy_gettext("Penandatangan"),
 }
 
 
@@ -51,8 +52,8 @@ def _cfg():
 
 
 def _local(naive_utc) -> str:
-    """A stored UTC time as the village's local date and time, for the console."""
-    return f"{_clock().local(naive_utc):%Y-%m-%d %H:%M}"
+    """A stored UTC time as the village's local date and time in words, for the console."""
+    return dates.local_words(naive_utc, _clock())
 
 
 def _actor() -> str:
@@ -107,7 +108,7 @@ def letter_detail(letter_id: str):
         approves=step is not None and rules.approves(letter.status, step),
         can_cancel=rules.can_move(letter.status, rules.CANCELLED), cancel_label=_(MOVE_LABELS[rules.CANCELLED]),
         corrections=[(s, letters.status_label(s)) for s in rules.STATUSES if rules.can_correct(letter.status, s)],
-        history=[(_local(row.at), row.actor, _(HISTORY_LABELS.get(row.action, row.action)), _readable(row.detail))
+        history=[(_local(row.at), row.actor, str(HISTORY_LABELS.get(row.action, row.action)), _readable(row.detail))
                  for row in letters.history(letter)],
         status_label=letters.status_label(letter.status), created=_local(letter.created_at))
 
