@@ -105,6 +105,18 @@ class LetterFormScreen(KioskScreen):
     def on_kv_post(self, base_widget: Any) -> None:
         self.ids.keyboard.on_ok = self.field_done
         self.ids.keyboard.bind(value=lambda *_: setattr(self, "message", ""))
+        # strong references: ids are weak, and the one not shown is out of the widget tree
+        self._parts = {True: self.ids.keyboard.__self__, False: self.ids.choices.__self__}
+        self.on_typing()
+
+    def on_typing(self, *_: Any) -> None:
+        """Show the keyboard, or the one-tap choices in its place."""
+        if not hasattr(self, "_parts"):
+            return
+        entry, shown = self.ids.entry, self._parts[bool(self.typing)]
+        if shown.parent is not entry:
+            entry.clear_widgets()
+            entry.add_widget(shown)
 
     @property
     def fields(self) -> list[dict[str, Any]]:
