@@ -150,3 +150,45 @@ def test_kiosk_detail_adds_descriptions_choices_and_documents_to_bring(kiosk, le
         LetterType.update(description="Teks dari admin").where(LetterType.code == "S-41").execute()
     detail = {t["code"]: t for t in kiosk.get("/api/v1/letter-types?detail=1").json["letter_types"]}
     assert detail["S-41"]["description"] == "Teks dari admin"
+
+
+def test_migrations_15_and_16_add_the_columns_to_an_older_install(tmp_path, clock):
+    """GIVEN a database from before migrations 15 and 16 WHEN the new version starts THEN requests get an empty
+    checklist and the catalogue's letter types their description."""
+    import sqlite3
+
+    from edge_server import create_app
+    from edge_server.config import load_config
+    from edge_server.db import migrate, open_database
+
+    cfg = load_config(None, env={}, data_dir=str(tmp_path))
+    create_app(cfg, clock=clock)
+    raw = sqlite3.connect(cfg.database_path)
+    raw.execute("alter table letter_request drop column checklist")
+    raw.execute("alter table letter_type drop column description")
+    raw.execute("delete from schema_migration where version in (15, 16)")
+    raw.commit()
+    raw.close()
+    db = open_database(cfg.database_path)
+    migrate(db)
+    db.close()
+    raw = sqlite3.connect(cfg.database_path)
+    assert "checklist" in {row[1] for row in raw.execute("pragma table_info(letter_request)")}
+    descriptions = dict(raw.execute("select code, description from letter_type"))
+    raw.close()
+    assert descriptions["S-41"] == "Bukti bahwa Anda tinggal di alamat ini."
+    assert all(descriptions.values())
+
+
+def test_an_admin_writes_a_type_description(staff, app, kiosk):
+    with app.app_context():
+        type_id = LetterType.get(LetterType.code == "S-11").id
+    page = staff.get(f"/staff/admin/letter-types/{type_id}").text
+    assert 'name="description" value="Untuk keringanan biaya sekolah, berobat atau bantuan."' in page
+    form = {"csrf_token": staff.token, "code": "S-11", "name": "Surat Keterangan Tidak Mampu",
+            "fields": "keperluan | Keperluan | wajib", "requirements": "Fotokopi KK", "template": "{keperluan}",
+            "validity_days": "30", "active": "on", "self_service": "on",
+            "description": "  Untuk   beasiswa dan keringanan biaya. "}
+    assert staff.raw.post(f"/staff/admin/letter-types/{type_id}", data=form).status_code == 302
+    detail = {t["code"]: t for t in kiosk.get("/api/v1/letter-types?detail=1").json["letter_types"]}
+    assert detail["S-11"]["description"] == "Untuk beasiswa dan keringanan biaya."
