@@ -50,6 +50,23 @@ def test_a_letter_after_a_scan_takes_four_taps_with_a_quick_choice(kiosk, edge):
     assert kiosk.screen.letters[0]["to_bring"] == ["Surat Pengantar RT/RW", "Fotokopi KK", "Fotokopi KTP"]
 
 
+def test_after_a_nik_barcode_scan_the_pin_adds_its_digits_and_masuk(kiosk, edge):
+    """A NIK barcode needs the PIN for a letter: the same letter is 4 taps plus the PIN's digits and "Masuk"."""
+    person = edge.residents(with_pin=True)[4]
+    kiosk.scan(person["nik"])
+    kiosk.wait_until(lambda: kiosk.app.controller.resident, what="basic session")
+    kiosk.taps = 0
+    kiosk.tap_text("Ajukan Surat")
+    kiosk.wait_until(lambda: kiosk.current == "identify" and kiosk.screen.mode == "pin", what="PIN prompt")
+    kiosk.type_digits(person["pin"])
+    kiosk.wait_until(lambda: kiosk.current == "letters" and kiosk.screen.letter_types, what="letter types")
+    kiosk.tap_text("Surat Keterangan Domisili")
+    kiosk.tap_text("Sekolah / kuliah")
+    kiosk.tap_text("Kirim Permohonan")
+    kiosk.wait_until(lambda: kiosk.current == "letter_done", what="request sent")
+    assert kiosk.taps == 4 + len(person["pin"]) + 1 == 11
+
+
 def test_typing_your_own_purpose_is_one_tap_away(kiosk, edge):
     scan_in(kiosk, edge)
     kiosk.tap_text("Ajukan Surat")
