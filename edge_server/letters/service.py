@@ -15,6 +15,7 @@ from ..db import write_transaction
 from ..errors import ApiError
 from ..models import AuditLog, LetterRequest, LetterSequence, LetterType, Resident, VillageProfile
 from ..sync.outbox import record_event
+from . import checklist as documents
 from . import rules
 from .catalog import COMMON_PURPOSES, DESCRIPTIONS
 
@@ -115,12 +116,8 @@ def letter_json(letter: LetterRequest, base_url: str, detail: bool = False) -> d
     return out
 
 
-def to_bring(letter: LetterRequest) -> list[str]:
-    """What the resident still has to show at the counter: the required documents staff have not ticked,
-    while the request is still being checked (nothing once approved or closed)."""
-    if letter.status not in (rules.INCOMPLETE, rules.CHECKING):
-        return []
-    return rules.missing_documents(type_requirements(letter.letter_type), checklist(letter))
+checklist = documents.ticked  # the ticked documents of a request
+to_bring = documents.to_bring  # what the resident still has to show at the counter
 
 
 def field_values(letter: LetterRequest) -> dict[str, str]:
@@ -208,48 +205,6 @@ def get_letter(letter_id: str) -> LetterRequest:
     return letter
 
 
-def _clean_checklist(letter_type: LetterType, checked: object) -> list[str]:
-    """The ticked documents that are the type's requirements, in the type's order.
-
-    :raises ApiError: 400 invalid_checklist when it is not a list of texts.
-    """
-    if not isinstance(checked, list) or not all(isinstance(item, str) for item in checked):
-        raise ApiError(400, "invalid_checklist", _("checklist harus daftar nama dokumen."))
-    ticked = set(checked)
-    return [item for item in type_requirements(letter_type) if item in ticked]
-
-
-def _clean_reason(reason: object) -> str:
-    if reason is None:
-        return ""
-    if not isinstance(reason, str):
-        raise ApiError(400, "invalid_reason", _("reason harus berupa teks."))
-    return " ".join(reason.split())[:500]
-
-
-def checklist(letter: LetterRequest) -> list[str]:
-    try:
-        stored = json.loads(letter.checklist or "[]")
-    except ValueError:
-        return []
-    return [item for item in stored if isinstance(item, str)]
-
-
-def _checklist_detail(letter_type: LetterType, checked: list[str]) -> str:
-    required = type_requirements(letter_type)
-    return f"{len(checked)}/{len(required)}: " + (", ".join(checked) or "-")
-
-
-def _store_checklist(letter: LetterRequest, checked: list[str], now, actor: str) -> None:
-    """Save the ticked documents and audit them; call under the write lock. No row when nothing changed."""
-    if checked == checklist(letter):
-        return
-    LetterRequest.update(checklist=json.dumps(checked, ensure_ascii=False), updated_at=now).where(
-        LetterRequest.id == letter.id).execute()
-    AuditLog.create(at=now, actor=actor, action="letter.checklist", target=letter.reference,
-                    detail=_checklist_detail(letter.letter_type, checked))
-
-
 def save_checklist(letter_id: str, checked: object, *, clock: Clock, actor: str) -> LetterRequest:
     """Staff tick the documents they have seen ("Dokumen yang diperiksa").
 
@@ -260,7 +215,7 @@ def save_checklist(letter_id: str, checked: object, *, clock: Clock, actor: str)
         letter = get_letter(letter_id)
         if letter.status not in rules.OPEN_STATUSES:
             raise ApiError(409, "letter_closed", _("Permohonan ini sudah selesai dan tidak bisa diubah."))
-        _store_checklist(letter, _clean_checklist(letter.letter_type, checked), now, actor)
+        documents.store(letter, documents.clean(letter.letter_type, checked), now, actor)
     return get_letter(letter.id)
 
 
@@ -278,7 +233,7 @@ def change_status(letter_id: str, target: object, *, clock: Clock, actor: str, c
     """
     if isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 5:
         raise ApiError(400, "invalid_status", _("status harus angka 1-5."))
-    why = _clean_reason(reason)
+    why = documents.clean_reason(reason)
     now = clock.utcnow()
     local = clock.local()
     with write_transaction():
@@ -289,17 +244,17 @@ def change_status(letter_id: str, target: object, *, clock: Clock, actor: str, c
             raise ApiError(409, "invalid_transition", _("Status %(old)s tidak bisa diubah menjadi %(new)s.",
                                                         old=status_label(letter.status),
                                                         new=status_label(target))) from None
-        documents = ""
+        approved_with = ""
         if checked is not None:
-            ticked = _clean_checklist(letter.letter_type, checked)
-            _store_checklist(letter, ticked, now, actor)
+            ticked = documents.clean(letter.letter_type, checked)
+            documents.store(letter, ticked, now, actor)
             missing = rules.missing_documents(type_requirements(letter.letter_type), ticked)
             if rules.approves(letter.status, target):
                 if missing and not why:
                     raise ApiError(409, "checklist_incomplete", _(
                         "Dokumen belum lengkap: %(missing)s. Centang dokumennya atau tulis alasannya.",
                         missing=", ".join(missing)), missing=missing)
-                documents = _checklist_detail(letter.letter_type, ticked)
+                approved_with = documents.detail(letter.letter_type, ticked)
         number = letter.letter_number
         current = letter.status
         for step in steps:
@@ -313,8 +268,8 @@ def change_status(letter_id: str, target: object, *, clock: Clock, actor: str, c
                 "letter_id": letter.id, "type": letter.letter_type.code, "from": current, "to": step,
                 "letter_number": number}, now)
             notes = [f"{current}->{step}", updates.get("letter_number", "")]
-            if step == rules.AWAITING_SIGNATURE and documents:
-                notes.append(f"dokumen {documents}")
+            if step == rules.AWAITING_SIGNATURE and approved_with:
+                notes.append(f"dokumen {approved_with}")
             if why:
                 notes.append(f"alasan: {why}")
             AuditLog.create(at=now, actor=actor, action="letter.status", target=letter.reference,
@@ -331,7 +286,7 @@ def correct_status(letter_id: str, target: object, reason: object, *, clock: Clo
     """
     if isinstance(target, bool) or not isinstance(target, int) or target not in rules.STATUSES:
         raise ApiError(400, "invalid_status", _("status harus angka 0-5."))
-    why = _clean_reason(reason)
+    why = documents.clean_reason(reason)
     if not why:
         raise ApiError(400, "reason_required", _("Tulis alasan koreksi."))
     now = clock.utcnow()
