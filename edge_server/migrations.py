@@ -134,3 +134,22 @@ def _clean_imported_residents(db: SqliteDatabase) -> None:
     if changes:
         db.cursor().executemany("UPDATE resident SET religion = ?, occupation = ?, marital_status = ?, address = ?, "
                                 "dusun = ?, rt = ?, rw = ?, birth_place = ?, no_kk = ? WHERE id = ?", changes)
+
+
+@migration(15, "letter requests: the documents staff have checked")
+def _letter_checklist(db: SqliteDatabase) -> None:
+    from peewee import TextField
+
+    add_column_if_missing(db, "letter_request", "checklist", TextField(default="[]"))
+
+
+@migration(16, "letter types: a one-line description for residents")
+def _letter_descriptions(db: SqliteDatabase) -> None:
+    from peewee import CharField
+
+    from .letters.catalog import DESCRIPTIONS
+    from .models import LetterType
+
+    add_column_if_missing(db, "letter_type", "description", CharField(default=""))
+    for code, text in DESCRIPTIONS.items():
+        LetterType.update(description=text).where((LetterType.code == code) & (LetterType.description == "")).execute()

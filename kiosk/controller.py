@@ -20,6 +20,7 @@ from typing import Any
 from kiosk import __version__
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
 from kiosk.config import KioskConfig
+from kiosk.messages import next_step
 from kiosk.models import DeviceState, LetterResult, Resident, TicketResult, parse_time
 from kiosk.pictures import Picture, PictureCache, decode_picture, link_receipt
 
@@ -343,7 +344,9 @@ class Controller:
                 letter_type_name=letter.get("type_name") or letter_type.get("name", ""),
                 status_label=letter.get("status_label", ""),
                 requirements=list(letter_type.get("requirements", [])), track_url=letter.get("track_url", ""),
-                created_at=parse_time(letter.get("created_at")), name_masked=name_masked)
+                created_at=parse_time(letter.get("created_at")), name_masked=name_masked,
+                next_step=next_step(letter.get("status", 0), letter.get("to_bring",
+                                                                         letter_type.get("requirements", []))))
             fault = self._print(receipt)
             ticket = answer.get("ticket")
             if ticket and fault is None:  # the village gives a pickup ticket with the request

@@ -21,7 +21,12 @@ def _full_session():
 @device_required
 def letter_types():
     """The letters residents can ask for at a kiosk, with their fields and documents to bring."""
-    return jsonify({"letter_types": letters.letter_types_json()})
+    return jsonify({"letter_types": letters.letter_types_json(detail=_detail())})
+
+
+def _detail() -> bool:
+    """?detail=1: the kiosk's extras (descriptions, purpose choices, documents to bring) beyond the contract."""
+    return request.args.get("detail") == "1"
 
 
 @kiosk_api.post("/letters")
@@ -37,7 +42,7 @@ def request_letter():
                                     device=g.device)
     ticket = letters.attach_ticket(letter, clock(), g.device)
     base_url = config().public_pages_url()
-    return jsonify({"letter": letters.letter_json(letter, base_url),
+    return jsonify({"letter": letters.letter_json(letter, base_url, _detail()),
                     "ticket": queue.ticket_json(ticket, base_url) if ticket else None}), 201
 
 
@@ -48,4 +53,4 @@ def list_letters():
     session = _full_session()
     base_url = config().public_pages_url()
     found = letters.resident_letters(session.resident_id)
-    return jsonify({"letters": [letters.letter_json(letter, base_url) for letter in found]})
+    return jsonify({"letters": [letters.letter_json(letter, base_url, _detail()) for letter in found]})

@@ -183,5 +183,35 @@ def staff_seed_rows(existing_codes: set[str], first_order: int) -> list[dict]:
         rows.append({"code": code, "name": name, "fields": json.dumps(fields, ensure_ascii=False),
                      "requirements": json.dumps(BASIC_REQUIREMENTS + extra, ensure_ascii=False),
                      "template": template, "validity_days": VALIDITY_DAYS, "self_service": False, "active": True,
-                     "sort_order": first_order + len(rows)})
+                     "sort_order": first_order + len(rows), "description": DESCRIPTIONS.get(code, "")})
     return rows
+
+
+# One line for residents at the kiosk, under each letter's name (migration 16 copies these into
+# LetterType.description where an admin has not written one; keyed by code so renamed types keep theirs).
+DESCRIPTIONS: dict[str, str] = {
+    "S-41": "Bukti bahwa Anda tinggal di alamat ini.",
+    "500": "Bukti bahwa Anda punya usaha di desa ini.",
+    "S-11": "Untuk keringanan biaya sekolah, berobat atau bantuan.",
+    "S-01": "Pengantar umum dari desa untuk urusan di kantor lain.",
+    "S-02": "Bukti bahwa Anda tercatat sebagai penduduk desa.",
+    "S-07": "Pengantar desa untuk membuat SKCK di kantor polisi.",
+    "S-08": "Pengganti KTP sementara selama KTP-el dicetak.",
+    "S-10": "Keterangan untuk bepergian atau merantau.",
+    "S-12": "Pengantar untuk izin acara atau hajatan.",
+    "S-13": "Pengantar untuk melapor barang hilang ke polisi.",
+    "S-16": "Bukti alamat tempat usaha Anda.",
+    "S-30": "Pengantar untuk menikah di luar desa.",
+    "S-09": "Bila nama atau data Anda berbeda di dua dokumen.",
+    "S-03": "Ringkasan data kependudukan Anda dari buku desa.",
+    "S-43": "Pengantar untuk membuat Pas Lintas Batas.",
+    "S-17": "Untuk mengurus akta kelahiran.",
+    "S-21": "Untuk mengurus akta kematian.",
+    "S-04": "Untuk pindah ke desa atau kota lain.",
+    "474.2": "Pengantar nikah (N1) untuk KUA atau Catatan Sipil.",
+    "S-49": "Keterangan kepemilikan tanah menurut buku desa.",
+}
+
+# The purposes residents name most often, offered at the kiosk as one-tap choices for "Keperluan".
+COMMON_PURPOSES: list[str] = ["Melamar pekerjaan", "Sekolah / kuliah", "Bank / kredit usaha", "Berobat / BPJS",
+                              "Bantuan sosial", "Administrasi kependudukan"]

@@ -39,8 +39,7 @@ def letter_status(token: str):
         status_label=letters.status_label(letter.status), cancelled=letter.status == rules.CANCELLED,
         steps=steps, created=f"{rules.indonesian_date(created.date())} {created:%H:%M}",
         name_masked=mask_name(letter.resident.name),
-        requirements=letters.type_requirements(letter.letter_type) if letter.status < rules.AWAITING_SIGNATURE
-        else []))
+        requirements=letters.to_bring(letter)))  # what staff have not ticked yet, while it is being checked
 
 
 @public.get("/verifikasi/<code>")

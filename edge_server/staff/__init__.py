@@ -17,6 +17,7 @@ def init_app(app, csrf) -> None:
         auth,
         clock,
         console,
+        dates,
         letters,
         privacy,
         register,
@@ -34,6 +35,7 @@ def init_app(app, csrf) -> None:
     register.init_app(app)
     privacy.init_app(app)
     sync_page.init_app(app)
+    dates.init_app(app)
 
     info_pages.init_app(app, csrf)
     app.register_blueprint(staff)
