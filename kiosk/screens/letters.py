@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
     DictProperty,
@@ -23,6 +24,7 @@ from kiosk.widgets import BLUE, GREEN, KButton, Tile
 NEEDS_IDENTITY = ("pin_required", "invalid_session")
 TILE_MIN = 78  # px at 800x480: room for a name and its one-line description, above the 60 px touch target
 TILE_MAX = 130
+TITLE_FONT, TITLE_FONT_MIN = 18, 13  # px at 800x480
 
 
 def grid_shape(count: int, width: float, height: float, s: float, portrait: bool,
@@ -62,7 +64,7 @@ class LettersScreen(KioskScreen):
         for letter_type in self.letter_types:
             tile = Tile(title=escape_markup(letter_type["name"]), tint=GREEN, size_hint_y=None,
                         subtext=escape_markup(letter_type.get("description", "")))
-            tile.font_size = self.app.s * 18
+            tile.font_size = self.app.s * TITLE_FONT
             tile.letter_type = letter_type
             tile.bind(on_release=lambda btn: self.app.go("letter_form", letter_type=btn.letter_type))
             grid.add_widget(tile)
@@ -76,6 +78,18 @@ class LettersScreen(KioskScreen):
         grid.cols = cols
         for tile in grid.children:
             tile.height = row
+        Clock.schedule_once(self._fit_titles, 0)  # once the grid has given the tiles their widths
+
+    def _fit_titles(self, *_: Any) -> None:
+        """A long name (OpenSID's "Surat Pengantar Permohonan Penerbitan Buku Pas Lintas") gets a smaller font
+        until name and description fit its tile; never below a size still easy to read."""
+        s = self.app.s
+        for tile in self.ids.types.children:
+            tile.font_size = s * TITLE_FONT
+            tile.texture_update()
+            while tile.texture_size[1] > tile.height and tile.font_size > s * TITLE_FONT_MIN:
+                tile.font_size -= s
+                tile.texture_update()
 
 
 class LetterFormScreen(KioskScreen):
