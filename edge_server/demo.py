@@ -30,11 +30,12 @@ def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
     """Fill an empty database with the demo village; returns the demo.json content."""
     now = clock.utcnow()
     staff = []
+    village = {**VILLAGE, "timezone": cfg.timezone}  # the configured zone: a WITA demo shows WITA everywhere
     with write_transaction():
         if VillageProfile.select().exists():  # made from the configuration at start: complete it
-            VillageProfile.update(**VILLAGE).execute()
+            VillageProfile.update(**village).execute()
         else:
-            VillageProfile.create(**VILLAGE)
+            VillageProfile.create(**village)
         for order, (code, name) in enumerate(SERVICES):
             Service.create(code=code, name=name, is_open=True, daily_cap=None, sort_order=order)
         for number, name, codes in COUNTERS:

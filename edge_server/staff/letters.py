@@ -34,7 +34,7 @@ def _cfg():
 
 def _local(naive_utc) -> str:
     """A stored UTC time as the village's local date and time, for the console."""
-    return f"{_clock().local(naive_utc):%Y-%m-%d %H:%M}"
+    return _clock().shown(naive_utc, "%Y-%m-%d %H:%M")
 
 
 def _actor() -> str:

@@ -25,7 +25,7 @@ def resident_access_log(resident_id: int):
     resident = Resident.get_or_none(Resident.id == resident_id)
     if resident is None:
         return redirect(url_for("staff.residents_list"))
-    rows = [(f"{_clock().local(row.at):%Y-%m-%d %H:%M}", row) for row in privacy.access_log(resident.id)]
+    rows = [(_clock().shown(row.at, "%Y-%m-%d %H:%M"), row) for row in privacy.access_log(resident.id)]
     return render_template("staff/resident_access_log.html", r=resident, rows=rows)
 
 
