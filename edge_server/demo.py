@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
-from .clock import Clock
+from .clock import Clock, to_iso
 from .config import EdgeConfig
 from .db import write_transaction
 from .devices import create_pairing_code, register_device
@@ -49,8 +50,11 @@ def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
             staff.append({"username": username, "password": password, "role": role})
         _device, token = register_device("Kiosk Lobi", "kiosk", now)
     create_pairing_code(now, cfg.pairing_code_minutes, created_by="demo", code=PAIRING_CODE)
+    expires = now + timedelta(minutes=cfg.pairing_code_minutes)
     demo = {"edge_url": edge_url, "village": {"code": VILLAGE["code"], "name": VILLAGE["name"]},
-            "staff": staff, "kiosk_token": token, "pairing_code": PAIRING_CODE, "residents": []}
+            "staff": staff, "kiosk_token": token, "pairing_code": PAIRING_CODE,
+            "pairing_code_expires_at": to_iso(expires),
+            "pairing_code_expires_local": clock.shown(expires, "%d-%m-%Y %H:%M"), "residents": []}
     for seeder in EXTRA_SEEDERS:
         demo.update(seeder(cfg, clock))
     return demo
