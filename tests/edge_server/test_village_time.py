@@ -65,3 +65,15 @@ def test_a_wita_village_says_wita_on_the_board_health_and_devices_page(tmp_path,
     assert login(client, admin["username"], admin["password"]).status_code == 302
     html = client.get("/staff/admin/devices").get_data(as_text=True)
     assert any(f"{text} WITA" in html for text in _shown("Asia/Makassar")), html
+
+
+def test_the_residents_letter_status_page_says_wib(kiosk, demo, client, utc_machine):
+    """The page a resident opens from the QR on the letter receipt gives the request time in WIB."""
+    from .test_letters_api import request_letter
+
+    resident = next(r for r in demo["residents"] if r.get("pin"))
+    session = kiosk.post("/api/v1/identify", json={"nik": resident["nik"], "pin": resident["pin"]}).get_json()
+    letter = request_letter(kiosk, {"X-Kiosk-Session": session["session"]}).get_json()["letter"]
+    html = client.get("/s/" + letter["track_url"].rsplit("/", 1)[-1]).get_data(as_text=True)
+    now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+    assert any(f"{m:%H:%M} WIB" in html for m in (now, now - timedelta(minutes=1))), html
