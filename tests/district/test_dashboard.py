@@ -120,3 +120,8 @@ def test_last_seen_is_the_district_local_time_with_its_zone_name(sqlite_hub, sta
         _time.tzset()
     now = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Jakarta"))
     assert any(f"{m:%d-%m-%Y %H:%M} WIB" in page for m in (now, now - timedelta(minutes=1))), page
+
+
+def test_the_favicon_is_served_without_a_login(sqlite_hub):
+    answer = sqlite_hub.app.test_client().get("/favicon.ico")
+    assert answer.status_code == 200 and answer.data[:4] == b"\x00\x00\x01\x00"
