@@ -27,6 +27,8 @@ def main() -> int:
                 for service, priority in ("A", False), ("A", False), ("B", True), ("C", False), ("A", False):
                     kiosk.post(f"{server.url}/api/v1/tickets", json={"service": service, "priority": priority})
                 ticket = kiosk.post(f"{server.url}/api/v1/tickets", json={"service": "B"}).json()["ticket"]
+                kiosk.post(f"{server.url}/api/v1/devices/heartbeat", json={  # the devices page shows its time
+                    "version": "1.0", "printer": {"online": True, "paper": "ok"}, "scanner": {"connected": True}})
             user = server.staff_user("admin")
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
