@@ -82,6 +82,11 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     def _connect():
         database.connect(reuse_if_open=True)
 
+    @app.get("/favicon.ico")
+    def _favicon():
+        """Browsers ask for it on every dashboard page: an icon, not a 404."""
+        return app.send_static_file("favicon.ico"), 200, {"Cache-Control": "public, max-age=86400"}
+
     @app.teardown_request
     def _close(exc):
         if not database.is_closed():

@@ -41,12 +41,29 @@ class Clock:
             instant = instant.replace(tzinfo=timezone.utc)
         return instant.astimezone(self.zone)
 
+    def shown(self, instant: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+        """What a person reads: the village's wall-clock time with its zone name, ``02-12-2026 21:20 WIB``."""
+        if instant is None:
+            return ""
+        moment = self.local(instant)
+        return f"{moment.strftime(fmt)} {zone_name(moment)}"
+
     def business_date(self, instant: datetime | None = None) -> date:
         """The village's local calendar day: queues restart at local midnight, not UTC midnight."""
         return self.local(instant).date()
 
     def travel(self, delta: timedelta) -> None:
         self.offset += delta
+
+
+_ZONE_NAMES = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+def zone_name(moment: datetime) -> str:
+    """WIB, WITA or WIT for Indonesia's three zones, ``UTC+H`` elsewhere (an aware ``moment``)."""
+    offset = moment.utcoffset()
+    hours = offset.total_seconds() / 3600 if offset is not None else 0.0
+    return _ZONE_NAMES.get(int(hours), f"UTC{hours:+g}") if hours == int(hours) else f"UTC{hours:+g}"
 
 
 def to_iso(naive_utc: datetime | None) -> str | None:

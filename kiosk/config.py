@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class KioskConfig:
     heartbeat_interval: int = 30
     name: str = "Kiosk"
     edge_fingerprint: str = ""  # SHA-256 of the edge's HTTPS certificate (AB:CD:...), pinned by provisioning
+    timezone: str = ""  # the village's IANA zone (Asia/Makassar); the edge's /health answer wins once it is heard
 
     def replace(self, **changes: Any) -> KioskConfig:
         """Return a copy with ``changes`` applied and validated."""
@@ -110,6 +112,11 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise ConfigError(f"request_timeout: expected 0.5 to 60 seconds, got {config.request_timeout}")
     if not 5 <= config.heartbeat_interval <= 3600:
         raise ConfigError(f"heartbeat_interval: expected 5 to 3600 seconds, got {config.heartbeat_interval}")
+    if config.timezone:
+        try:
+            ZoneInfo(config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"timezone: expected a time zone such as Asia/Jakarta, got {config.timezone!r}") from None
     digest = config.edge_fingerprint.lower().removeprefix("sha256:").replace(":", "")
     if config.edge_fingerprint and (len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest)):
         raise ConfigError(f"edge_fingerprint: expected a SHA-256 fingerprint (64 hex digits, AB:CD:...), "

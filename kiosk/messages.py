@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kiosk.api_client import ApiError, EdgeUnavailable
+from kiosk.localtime import zone_name
 
 
 def N_(text: str) -> str:
@@ -74,9 +75,11 @@ def letter_status_msgid(status: int) -> str:
 
 
 def date_text(now: datetime, _: object) -> str:
-    """``Sabtu, 28 November  10.47`` in the current language (``_`` is the translate function); no year,
-    so it fits beside the village name on a 7-inch panel."""
-    return f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])}   {now.hour:02d}.{now.minute:02d}"
+    """``Sabtu, 28 November   10.47 WIB`` in the current language (``_`` is the translate function), ``now`` in the
+    village's zone; no year, so it fits beside the village name on a 7-inch panel."""
+    zone = zone_name(now)
+    return (f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])}   {now.hour:02d}.{now.minute:02d}"
+            + (f" {zone}" if zone else ""))
 
 
 def next_step(status: int, to_bring: list[str], _: object = lambda text: text) -> str:

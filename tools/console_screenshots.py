@@ -55,6 +55,8 @@ def main() -> int:
                 for service, priority in ("A", False), ("A", False), ("B", True), ("C", False), ("A", False):
                     kiosk.post(f"{server.url}/api/v1/tickets", json={"service": service, "priority": priority})
                 ticket = kiosk.post(f"{server.url}/api/v1/tickets", json={"service": "B"}).json()["ticket"]
+                kiosk.post(f"{server.url}/api/v1/devices/heartbeat", json={  # the devices page shows its time
+                    "version": "1.0", "printer": {"online": True, "paper": "ok"}, "scanner": {"connected": True}})
                 letter = request_letter(server, kiosk)
             user = server.staff_user("admin")
             with sync_playwright() as p:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 
-from ..clock import to_iso
+from ..clock import to_iso, zone_name
 from ..errors import ApiError
 from ..info import announcements as notices
 from ..info import cameras as camera_cache
@@ -35,7 +35,7 @@ def camera_json(camera: Camera, now) -> dict:
         if has_image:
             shown = local_time(camera.last_image_at, clock().zone)
             message = _("Kamera tidak tersedia. Gambar terakhir %(day)s pukul %(time)s.",
-                        day=shown.strftime("%d/%m"), time=shown.strftime("%H.%M"))
+                        day=shown.strftime("%d/%m"), time=f"{shown:%H.%M} {zone_name(shown)}")
         else:
             message = _("Kamera tidak tersedia.")
     return {

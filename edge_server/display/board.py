@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 
 from peewee import fn
 
-from ..clock import Clock, to_iso
+from ..clock import Clock, to_iso, zone_name
 from ..models import Announcement, CallEvent, Counter, VillageProfile
 from .words import call_sentence
 
@@ -97,4 +97,5 @@ def board_state(clock: Clock) -> dict:
         "announcements": announcements_now(clock),
         "server_time": clock.now().isoformat(timespec="seconds"),
         "timezone": clock.zone.key,
+        "zone_name": zone_name(clock.local()),
     }

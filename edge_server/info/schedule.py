@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..clock import zone_name
 from ..models import Holiday, Service, ServiceHours
 from . import hours
 
@@ -62,7 +63,7 @@ def when_text(opening: datetime, now: datetime) -> str:
     else:
         day = _("%(weekday)s, %(day)d %(month)s", weekday=str(DAY_NAMES[opening.weekday()]), day=opening.day,
                 month=str(MONTH_NAMES[opening.month - 1]))
-    return _("%(day)s pukul %(time)s", day=day, time=_time_text(opening))
+    return _("%(day)s pukul %(time)s", day=day, time=f"{_time_text(opening)} {zone_name(opening)}")
 
 
 def closed_message(name: str, schedule: hours.Schedule, at: datetime) -> str:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from drivers.idcard import mask_name
 
+from ..clock import zone_name
 from ..letters import rules
 from ..letters import service as letters
 from ..models import LetterRequest
@@ -37,7 +38,7 @@ def letter_status(token: str):
     return _private(render_template(
         "public/letter_status.html", letter=letter, type_name=letter.letter_type.name,
         status_label=letters.status_label(letter.status), cancelled=letter.status == rules.CANCELLED,
-        steps=steps, created=f"{rules.indonesian_date(created.date())} {created:%H:%M}",
+        steps=steps, created=f"{rules.indonesian_date(created.date())} {created:%H:%M} {zone_name(created)}",
         name_masked=mask_name(letter.resident.name),
         requirements=letters.to_bring(letter)))  # what staff have not ticked yet, while it is being checked
 

@@ -45,6 +45,15 @@ def init_app(app, csrf) -> None:
 
     register_nav(app, "staff.survey_results", lazy_gettext("Survei"))
 
+    @app.template_filter("village_time")
+    def _village_time(naive_utc, fmt: str = "%d-%m-%Y %H:%M") -> str:
+        """A stored (naive UTC) or ISO instant as village time with its zone name, for every console page."""
+        from datetime import datetime
+
+        if isinstance(naive_utc, str):
+            naive_utc = datetime.fromisoformat(naive_utc.replace("Z", "+00:00"))
+        return app.extensions["clock"].shown(naive_utc, fmt)
+
     @app.context_processor
     def _nav():
         user = g.get("staff_user")

@@ -126,7 +126,7 @@ def _print_pin_slip(resident: Resident, pin: str) -> str:
 
     profile = VillageProfile.select().first()
     slip = pin_slip(village_name=profile.name if profile else "", name_masked=mask_name(resident.name),
-                    nik_masked=mask_nik(resident.nik), pin=pin, issued_at=_clock().local().replace(tzinfo=None))
+                    nik_masked=mask_nik(resident.nik), pin=pin, issued_at=_clock().local())
     try:
         with open_printer(_cfg().counter_printer) as printer:
             printer.print(slip)

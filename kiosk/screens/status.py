@@ -47,7 +47,7 @@ class StatusScreen(KioskScreen):
         s = self.app.s
         for letter in self.letters:
             status = int(letter.get("status", 1))
-            created = parse_time(letter.get("created_at")).astimezone()
+            created = self.app.controller.local(parse_time(letter.get("created_at")))
             card = LetterCard()
             card.ids.what.text = (f"[b]{escape_markup(letter.get('type_name', letter.get('type', '')))}[/b]\n"
                                   + _("No. {reference}, {day}/{month}/{year}").format(
