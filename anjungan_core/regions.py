@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-_PLAIN = re.compile(r"^\d{10}$")
-_DOTTED = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+_PLAIN = re.compile(r"[0-9]{10}")  # ASCII digits only (\d would take other scripts' digits too)
+_DOTTED = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 
 
 def dotted_village_code(code: object) -> str | None:
@@ -12,9 +12,9 @@ def dotted_village_code(code: object) -> str | None:
     if not isinstance(code, str):
         return None
     code = code.strip()
-    if _DOTTED.match(code):
+    if _DOTTED.fullmatch(code):
         return code
-    if _PLAIN.match(code):
+    if _PLAIN.fullmatch(code):
         return f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
     return None
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from anjungan_core.files import read_or_create_secret
@@ -19,6 +20,20 @@ log = logging.getLogger(__name__)
 
 def _secret_key(cfg) -> str:
     return cfg.secret_key or read_or_create_secret(Path(cfg.data_dir) / "secret_key")
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """`request.get_json()` parses through the one JSON guard (depth, size, numbers, text)."""
+
+    def loads(self, s, **kwargs):
+        from .safejson import load_json
+
+        cfg = self._app.extensions.get("district_config")
+        return load_json(s, max_bytes=cfg.max_decompressed_bytes if cfg else 8 * 1024 * 1024)
+
+
+class _HubFlask(Flask):
+    json_provider_class = GuardedJSONProvider
 
 
 def create_app(config=None, *, migrate_db: bool = True) -> Flask:
@@ -34,7 +49,7 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     from .db import database, migrate, open_database
 
     cfg = config or load_config()
-    app = Flask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
+    app = _HubFlask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
     app.config.update(
         SECRET_KEY=_secret_key(cfg),
         MAX_CONTENT_LENGTH=cfg.max_body_bytes,
@@ -56,6 +71,11 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     def _connect():
         database.connect(reuse_if_open=True)
 
+    @app.get("/favicon.ico")
+    def _favicon():
+        """Browsers ask for it on every dashboard page: an icon, not a 404."""
+        return app.send_static_file("favicon.ico"), 200, {"Cache-Control": "public, max-age=86400"}
+
     @app.teardown_request
     def _close(exc):
         if not database.is_closed():
@@ -70,17 +90,29 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     from . import files_api  # noqa: F401  (backup and release routes on the api blueprint)
     from .api import api
     from .dashboard import init_app as init_dashboard
+    from .public.views import public
 
     csrf.exempt(api)
     app.register_blueprint(api)
     init_dashboard(app)
+    app.register_blueprint(public)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(exc.code, "bad_request")
-            return jsonify({"error": {"code": code, "message": exc.description or exc.name}}), exc.code
+            answer = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
+            for name, value in exc.get_headers():  # 405 keeps its Allow header
+                if name.lower() != "content-type":
+                    answer.headers[name] = value
+            return answer, exc.code
         return exc
+
+    from .safejson import JsonRefused
+
+    @app.errorhandler(JsonRefused)
+    def _json_refused(exc: JsonRefused):
+        return jsonify({"error": {"code": exc.code, "message": exc.message}}), exc.status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,4 +1,4 @@
-"""`python -m district`: serve, villages (add / rotate / revoke / list), staff add, admin-token."""
+"""`python -m district`: serve, villages (add / rotate / revoke / list), staff add / disable, admin-token."""
 from __future__ import annotations
 
 import argparse
@@ -84,11 +84,15 @@ def cmd_villages(args) -> int:
 
 
 def cmd_staff(args) -> int:
-    from .registry import RegistryError, add_staff
+    from .registry import RegistryError, add_staff, disable_staff
 
     cfg = _config(args)
     _open(cfg)
     try:
+        if args.staff_command == "disable":
+            disable_staff(args.username)
+            print(f"dashboard login {args.username.strip().lower()} disabled; its sessions ended")
+            return 0
         password = add_staff(args.username, _now(), cfg.password_hash)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -164,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("username")
     common(sadd)
     sadd.set_defaults(func=cmd_staff)
+    sdis = ssub.add_parser("disable", help="refuse a login from now on and end its sessions")
+    sdis.add_argument("username")
+    common(sdis)
+    sdis.set_defaults(func=cmd_staff)
 
     rel = sub.add_parser("releases", help="signed software releases for edge servers and kiosks")
     rsub = rel.add_subparsers(dest="releases_command", required=True)

@@ -15,6 +15,7 @@ from .announcements import announcements_for
 from .ingest import IngestError, authenticate, decompress, parse_batch, store_batch
 from .models import Village
 from .registry import admin_token_ok
+from .signing import headers_ascii
 from .stats import village_summary
 
 log = logging.getLogger(__name__)
@@ -42,15 +43,32 @@ def _ingest_error(exc: IngestError):
     return jsonify(exc.to_json()), exc.status
 
 
+@api.before_request
+def _plain_headers():
+    """Every X-Anjungan-* header is printable ASCII (a `\\xe9` or a `²` is refused here, for every route)."""
+    bad = headers_ascii(request.headers)
+    if bad:
+        raise IngestError(400, "bad_header", f"{bad} must be printable ASCII")
+
+
 def _raw_body(limit: int) -> bytes:
-    """The body as sent, refusing (413) anything longer than `limit` before reading it all."""
+    """The body as sent, refusing (413) anything longer than `limit` before reading it all.
+
+    Read until the end: a chunked body arrives in pieces, and one `read()` may answer only the first of them.
+    """
     length = request.content_length
     if length is not None and length > limit:
         raise IngestError(413, "too_large", f"body over {limit} bytes")
-    raw = request.stream.read(limit + 1)
-    if len(raw) > limit:
+    stream, parts, size = request.stream, [], 0
+    while size <= limit:
+        part = stream.read(min(64 * 1024, limit + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > limit:
         raise IngestError(413, "too_large", f"body over {limit} bytes")
-    return raw
+    return b"".join(parts)
 
 
 @api.post("/sync/batches")
@@ -90,6 +108,16 @@ def sync_config():
     else:
         response = jsonify({"version": digest, "announcements": items})
     response.headers["ETag"] = etag
+    return response
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 description of this API (district/openapi.json; Schemathesis fuzzes the hub against it)."""
+    from pathlib import Path
+
+    response = make_response((Path(__file__).parent / "openapi.json").read_bytes())
+    response.headers["Content-Type"] = "application/json"
     return response
 
 

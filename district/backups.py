@@ -1,5 +1,5 @@
-"""Encrypted edge backups on the hub: received streamed to disk, signed like sync batches, stored once per name,
-the newest N kept per village, listed with their age, stale ones flagged.
+"""Encrypted edge backups on the hub: signed over their headers (checked before the body is read), streamed to disk,
+stored once per name, the newest N kept per village, listed with their age, stale ones flagged.
 
 The hub only stores the bytes: a village with its own `backup_key` is the only one that can read its copies.
 """
@@ -22,7 +22,7 @@ from anjungan_core.regions import dotted_village_code, plain_village_code
 from .db import BaseModel, write_transaction
 from .ingest import IngestError
 from .models import Village
-from .signing import within_window
+from .signing import backup_signature, hex_digest, signed_headers, within_window
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 READ_CHUNK = 256 * 1024
@@ -55,18 +55,16 @@ def folder(data_dir: str | Path, code: str) -> Path:
 
 def valid_name(name: str) -> bool:
     """A plain file name (no folders, no leading dot), at most 100 characters."""
-    return bool(NAME.match(name)) and ".." not in name
+    return bool(NAME.fullmatch(name)) and ".." not in name
 
 
-def spool_signed(stream: BinaryIO, secret: str, timestamp: str, dest_dir: Path,
-                 limit: int) -> tuple[Path, int, str, str]:
-    """Copy a request body to a temporary file in `dest_dir` while computing its HMAC and SHA-256.
+def spool(stream: BinaryIO, dest_dir: Path, limit: int) -> tuple[Path, int, str]:
+    """Copy a request body to a temporary file in `dest_dir` while computing its SHA-256.
 
-    :returns: (temporary path, size, hex HMAC-SHA256 of "<timestamp>." + body, hex SHA-256 of body).
+    :returns: (temporary path, size, hex SHA-256 of body).
     :raises IngestError: 413 when the body runs over `limit` bytes (the partial file is removed).
     """
     dest_dir.mkdir(parents=True, exist_ok=True)
-    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b".", hashlib.sha256)
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=dest_dir)
     size = 0
@@ -79,20 +77,23 @@ def spool_signed(stream: BinaryIO, secret: str, timestamp: str, dest_dir: Path,
                 size += len(chunk)
                 if size > limit:
                     raise IngestError(413, "too_large", f"backup over {limit} bytes")
-                mac.update(chunk)
                 digest.update(chunk)
                 out.write(chunk)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return Path(tmp), size, mac.hexdigest(), digest.hexdigest()
+    return Path(tmp), size, digest.hexdigest()
 
 
 def receive(headers, stream: BinaryIO, data_dir: str, now_unix: float, now: datetime, window: int, limit: int,
             keep: int) -> Received:
-    """Authenticate, spool and store one backup upload.
+    """Authenticate from the headers alone, then spool and store one backup upload.
 
-    :raises IngestError: 400 bad village or name, 403 unknown village, 401 bad_signature / clock_skew, 413 too large.
+    The signature covers timestamp, name and the body's SHA-256 (X-Anjungan-Content-SHA256), so a sender without
+    the village secret is refused before a byte of the body is read or written to disk.
+
+    :raises IngestError: 400 bad village or name, 403 unknown village, 401 bad_signature / clock_skew, 413 too large,
+        400 digest_mismatch when the body is not the one signed.
     """
     code = dotted_village_code(headers.get("X-Anjungan-Village", ""))
     if code is None:
@@ -103,20 +104,23 @@ def receive(headers, stream: BinaryIO, data_dir: str, now_unix: float, now: date
     village = Village.get_or_none(Village.code == code)
     if village is None or not village.active:
         raise IngestError(403, "unknown_village", "village is not registered with this district")
-    timestamp = headers.get("X-Anjungan-Timestamp", "").strip()
-    if not timestamp.isdigit() or len(timestamp) > 12:
-        raise IngestError(401, "bad_signature", "signature does not match")
-    if not within_window(timestamp, now_unix, window):  # before reading a byte of the (large) body
+    signed = signed_headers(headers)
+    claimed = hex_digest(headers.get("X-Anjungan-Content-SHA256", ""))
+    if signed is None or claimed is None or not hmac.compare_digest(
+            backup_signature(village.secret, signed.timestamp, name, claimed), signed.signature):
+        raise IngestError(401, "bad_signature", "signature does not match (signed: timestamp, name and "
+                                                "X-Anjungan-Content-SHA256)")
+    if not within_window(signed.timestamp, now_unix, window):  # before reading a byte of the (large) body
         raise IngestError(401, "clock_skew", f"timestamp is more than {window} s away from the hub's clock",
                           server_time=int(now_unix))
     declared = headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise IngestError(413, "too_large", f"a backup may be at most {limit} bytes")
     target_dir = folder(data_dir, code)
-    tmp, size, mac, sha = spool_signed(stream, village.secret, timestamp, target_dir, limit)
+    tmp, size, sha = spool(stream, target_dir, limit)
     try:
-        if not hmac.compare_digest(mac, headers.get("X-Anjungan-Signature", "").strip().lower()):
-            raise IngestError(401, "bad_signature", "signature does not match")
+        if not hmac.compare_digest(sha, claimed):
+            raise IngestError(400, "digest_mismatch", "the body is not the one whose SHA-256 was signed")
         return _store(village, name, tmp, size, sha, target_dir, now, keep)
     finally:
         tmp.unlink(missing_ok=True)

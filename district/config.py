@@ -37,6 +37,12 @@ class DistrictConfig:
     max_backup_bytes: int = 64 * 1024 * 1024  # one encrypted edge backup, streamed to disk
     backups_keep: int = 7  # newest backups kept per village
     backup_stale_hours: int = 48  # a village whose newest backup is older is flagged on the overview
+    # Public pages (/t, /s, /verifikasi): requests per client address per minute (per worker), when a village's
+    # numbers are flagged as old, the service time assumed before a service has any history.
+    public_per_minute: int = 60
+    public_stale_seconds: int = 180
+    public_service_minutes: float = 5.0
+    public_proxy_hops: int = 0  # reverse proxies in front: the client is that many X-Forwarded-For hops back
 
     @property
     def zone(self) -> ZoneInfo:
@@ -71,7 +77,8 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None, 
     if cfg.database_url and not cfg.database_url.startswith(("postgresql://", "postgres://", "sqlite:///")):
         raise ConfigError("config key 'database_url': must start with postgresql:// (or sqlite:///)")
     for key in ("workers", "threads", "clock_window_seconds", "max_body_bytes", "max_decompressed_bytes",
-                "login_max_failures", "login_lock_seconds", "session_idle_minutes", "session_max_hours"):
+                "login_max_failures", "login_lock_seconds", "session_idle_minutes", "session_max_hours",
+                "public_per_minute", "public_stale_seconds", "public_service_minutes"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
     return cfg

@@ -1,6 +1,7 @@
 """Receiving a village's signed batch: verify before parsing, validate, store every event once."""
 from __future__ import annotations
 
+import hmac
 import json
 import re
 import uuid
@@ -13,10 +14,15 @@ from anjungan_core.regions import dotted_village_code
 from .db import is_postgres, write_transaction
 from .models import DeviceState, Event, Village
 from .privacy import identity_leak
-from .signing import signature_ok, within_window
+from .public.guard import unmasked_name
+from .public.projection import project
+from .safejson import JsonRefused, load_json
+from .signing import expected_signature, signed_headers, within_window
 
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 METRIC_KEYS = {"ticket.called": "wait_seconds", "ticket.finished": "service_seconds"}
+INT32 = 2 ** 31  # metric and device_id are INTEGER columns
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # dates outside are a broken clock or an attack
 
 
 class IngestError(Exception):
@@ -50,9 +56,11 @@ def authenticate(headers, body: bytes, now: float, window: int) -> Village:
     village = Village.get_or_none(Village.code == code)
     if village is None or not village.active:
         raise IngestError(403, "unknown_village", "village is not registered with this district")
-    timestamp = headers.get("X-Anjungan-Timestamp", "").strip()
-    if not signature_ok(village.secret, timestamp, body, headers.get("X-Anjungan-Signature", "")):
+    signed = signed_headers(headers)
+    if signed is None or not hmac.compare_digest(expected_signature(village.secret, signed.timestamp, body),
+                                                 signed.signature):
         raise IngestError(401, "bad_signature", "signature does not match")
+    timestamp = signed.timestamp
     if not within_window(timestamp, now, window):
         raise IngestError(401, "clock_skew", f"timestamp is more than {window} s away from the hub's clock",
                           server_time=int(now))
@@ -80,11 +88,28 @@ def decompress(body: bytes, encoding: str, limit: int) -> bytes:
     return out
 
 
+def _in_range(day: date) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"date outside {EARLIEST.year}-{LATEST.year}")
+    return day
+
+
 def _parse_instant(value) -> datetime:
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:59:59-23:59 is past the last datetime in UTC
+            raise ValueError("occurred_at out of range") from None
+    _in_range(parsed.date())
     return parsed
+
+
+def _small_int(value) -> int | None:
+    """`value` when it is an int that fits an INTEGER column, else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and -INT32 <= value < INT32:
+        return value
+    return None
 
 
 def parse_batch(raw: bytes, village_code: str, max_events: int) -> list[dict]:
@@ -93,9 +118,9 @@ def parse_batch(raw: bytes, village_code: str, max_events: int) -> list[dict]:
     :raises IngestError: 400 malformed, wrong village, or an event that carries a NIK or a name.
     """
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise IngestError(400, "malformed", "body is not JSON") from None
+        body = load_json(raw, max_bytes=len(raw))
+    except JsonRefused as exc:
+        raise IngestError(exc.status, exc.code, exc.message) from None
     if not isinstance(body, dict) or not isinstance(body.get("events"), list):
         raise IngestError(400, "malformed", "body must be {\"village\", \"events\": [...]}")
     if dotted_village_code(str(body.get("village", ""))) != village_code:
@@ -124,20 +149,20 @@ def _valid_event(item, index: int) -> dict:
         if not isinstance(event_type, str) or len(event_type) > 64 or not _TYPE.match(event_type):
             raise ValueError("type")
         occurred_at = _parse_instant(item["occurred_at"])
-        business_date = date.fromisoformat(item["business_date"])
+        business_date = _in_range(date.fromisoformat(item["business_date"]))
         data = item.get("data", {})
         if not isinstance(data, dict):
             raise ValueError("data")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise IngestError(400, "malformed", f"{where}: missing or bad field ({exc})") from None
-    leak = identity_leak(data)
+    leak = identity_leak(data) or identity_leak(event_type, "type") or unmasked_name(data)
     if leak:
         raise IngestError(400, "personal_data", f"{where}: {leak} looks like a NIK or a name; refused")
     metric_key = METRIC_KEYS.get(event_type)
     metric = data.get(metric_key) if metric_key else None
     return {"id": event_id, "seq": seq, "type": event_type, "occurred_at": occurred_at,
             "business_date": business_date, "data": data,
-            "metric": metric if isinstance(metric, int) and not isinstance(metric, bool) else None}
+            "metric": _small_int(metric)}
 
 
 def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestResult:
@@ -180,6 +205,7 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
         result.stored = len(new_rows)
         stored_ids = {row["event_id"] for row in new_rows}
         _update_devices(village_code, [e for e in events if e["type"] == "device.status" and e["id"] in stored_ids])
+        project(village_code, [e for e in events if e["id"] in stored_ids])  # the public pages' tables
         result.acked_through = _advance(village_code, village.acked_through)
         Village.update(acked_through=result.acked_through, last_seen=now).where(
             Village.code == village_code).execute()
@@ -202,8 +228,8 @@ def _advance(village_code: str, acked: int) -> int:
 def _update_devices(village_code: str, events: list[dict]) -> None:
     for event in events:
         data = event["data"]
-        device_id = data.get("device_id")
-        if not isinstance(device_id, int):
+        device_id = _small_int(data.get("device_id"))
+        if device_id is None:
             continue
         printer = data.get("printer") if isinstance(data.get("printer"), dict) else {}
         scanner = data.get("scanner") if isinstance(data.get("scanner"), dict) else {}

@@ -35,3 +35,17 @@ def _login_throttle(db: Database) -> None:
     from .models import LoginThrottle
 
     db.create_tables([LoginThrottle], safe=True)
+
+
+@migration(10, "revocable dashboard sessions kept on the server")
+def _staff_sessions(db: Database) -> None:
+    from .staff_sessions import StaffSession
+
+    db.create_tables([StaffSession], safe=True)
+
+
+@migration(20, "public pages: tickets and letters projected from the synced events")
+def _public_pages(db: Database) -> None:
+    from .public.models import PUBLIC_MODELS
+
+    db.create_tables(PUBLIC_MODELS, safe=True)

@@ -12,6 +12,7 @@ from anjungan_core.regions import dotted_village_code
 
 from .db import write_transaction
 from .models import Setting, StaffUser, Village
+from .staff_sessions import end_all
 
 ADMIN_TOKEN_KEY = "admin_token_sha256"
 
@@ -94,7 +95,18 @@ def add_staff(username: str, now: datetime, method: str, password: str | None = 
             StaffUser.create(username=username, password_hash=hashed, created_at=now)
         else:
             StaffUser.update(password_hash=hashed, active=True).where(StaffUser.id == row.id).execute()
+            end_all(row.id)  # a reset password logs every browser out
     return password
+
+
+def disable_staff(username: str) -> None:
+    """Refuse a dashboard login from now on, and end its sessions at once."""
+    with write_transaction():
+        row = StaffUser.get_or_none(StaffUser.username == username.strip().lower())
+        if row is None:
+            raise RegistryError(f"no dashboard login {username!r}")
+        StaffUser.update(active=False).where(StaffUser.id == row.id).execute()
+        end_all(row.id)
 
 
 # Checked against when the username does not exist, so an unknown name costs the same time as a wrong password;

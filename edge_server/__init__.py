@@ -57,6 +57,11 @@ def create_app(config=None, *, clock=None) -> Flask:
     def _connect():
         database.connect(reuse_if_open=True)
 
+    @app.get("/favicon.ico")
+    def _favicon():
+        """Browsers ask for it on every page (console, board, public pages): an icon, not a 404 in the log."""
+        return app.send_static_file("favicon.ico"), 200, {"Cache-Control": "public, max-age=86400"}
+
     @app.teardown_request
     def _close(exc):
         if not database.is_closed():

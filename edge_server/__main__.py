@@ -40,6 +40,9 @@ def cmd_serve(args) -> int:
         if "ANJUNGAN_CLOCK_SOURCE" not in os.environ:
             overrides["clock_source"] = "host"  # a demo on a laptop or container trusts the host's clock
     cfg = _config(args, **overrides)
+    if not cfg.public_url and cfg.host in ("0.0.0.0", "", "::"):  # serving the LAN, but QR codes would say 127.0.0.1
+        log.warning("public_url is not set: QR codes on tickets and letters would point at 127.0.0.1, which no "
+                    "phone can open; run `provisioning edge` or set public_url to this server's LAN address")
     if cfg.tls_enabled:
         return _serve_tls(args, cfg)
     fresh = not cfg.database_path.exists()
@@ -226,9 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", required=True, help="send what is pending, then exit")
     sync.set_defaults(func=cmd_sync)
 
-    residents = sub.add_parser("residents", help="manage residents (import an OpenSID CSV)")
+    residents = sub.add_parser("residents", help="manage residents (import an OpenSID export)")
     rsub = residents.add_subparsers(dest="residents_command", required=True)
-    imp = rsub.add_parser("import", help="import residents from an OpenSID-style CSV, all or nothing")
+    imp = rsub.add_parser("import", help="import residents from an OpenSID export (XLSX or CSV), all or nothing")
     imp.add_argument("file")
     common(imp)
     imp.add_argument("--full", action="store_true", help="the file is the whole population")

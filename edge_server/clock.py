@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from anjungan_core.calendar_words import zone_label
+
 
 class ClockUntrusted(Exception):
     """The clock cannot be trusted, so nothing that carries a date or a number may be made."""
@@ -40,6 +42,13 @@ class Clock:
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=timezone.utc)
         return instant.astimezone(self.zone)
+
+    def shown(self, instant: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+        """What a person reads: the village's wall-clock time with its zone name, ``02-12-2026 21:20 WIB``."""
+        if instant is None:
+            return ""
+        moment = self.local(instant)
+        return f"{moment.strftime(fmt)} {zone_label(moment)}"
 
     def business_date(self, instant: datetime | None = None) -> date:
         """The village's local calendar day: queues restart at local midnight, not UTC midnight."""

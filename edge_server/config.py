@@ -37,6 +37,9 @@ class EdgeConfig:
     default_service_minutes: float = 5.0
     district_url: str = ""
     district_secret: str = ""
+    # The district hub's public base URL (e.g. https://layanan.rembangkab.go.id): when set, the QR codes on tickets,
+    # letter receipts and letters point at the hub's public pages, reachable from any phone; empty: the LAN pages.
+    district_public_url: str = ""
     sync_interval_seconds: float = 15.0
     sync_backoff_base_seconds: float = 2.0
     sync_backoff_max_seconds: float = 240.0
@@ -72,6 +75,12 @@ class EdgeConfig:
             return f"https://{host}:{self.tls_port}"
         return f"http://{host}:{self.port}"
 
+    def public_pages_url(self) -> str:
+        """Where the printed QR codes and the API's track/verification URLs point: the hub when configured."""
+        if self.district_public_url:
+            return self.district_public_url.rstrip("/")
+        return self.base_url()
+
     @property
     def tls_enabled(self) -> bool:
         return bool(self.tls_cert)
@@ -100,6 +109,8 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
         raise ConfigError("config key 'language': must be 'id' or 'en'")
     if cfg.village_code and dotted_village_code(cfg.village_code) is None:
         raise ConfigError(f"config key 'village_code': {cfg.village_code!r} is not a 10-digit region code")
+    if cfg.district_public_url and not cfg.district_public_url.startswith(("https://", "http://")):
+        raise ConfigError("config key 'district_public_url': must start with https:// (or http://)")
     if bool(cfg.district_url) != bool(cfg.district_secret):
         raise ConfigError("config key 'district_secret': district_url and district_secret go together")
     return cfg

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def ticket_receipt(ticket: Ticket, cfg: EdgeConfig, clock: Clock):
     """The receipt for a stored ticket, as the kiosk would print it."""
-    view = queue.ticket_json(ticket, cfg.base_url(), cfg.default_service_minutes)
+    view = queue.ticket_json(ticket, cfg.public_pages_url(), cfg.default_service_minutes)
     village = VillageProfile.select().first()
     return queue_ticket_receipt(
         village_name=village.name if village else cfg.village_name, service_code=ticket.service.code,

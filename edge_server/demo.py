@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from anjungan_core.files import atomic_write
 
-from .clock import Clock
+from .clock import Clock, to_iso
 from .config import EdgeConfig
 from .db import write_transaction
 from .devices import create_pairing_code, register_device
@@ -27,11 +28,12 @@ def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
     """Fill an empty database with the demo village; returns the demo.json content."""
     now = clock.utcnow()
     staff = []
+    village = {**VILLAGE, "timezone": cfg.timezone}  # the configured zone: a WITA demo shows WITA everywhere
     with write_transaction():
         if VillageProfile.select().exists():  # made from the configuration at start: complete it
-            VillageProfile.update(**VILLAGE).execute()
+            VillageProfile.update(**village).execute()
         else:
-            VillageProfile.create(**VILLAGE)
+            VillageProfile.create(**village)
         for order, (code, name) in enumerate(SERVICES):
             Service.create(code=code, name=name, is_open=True, daily_cap=None, sort_order=order)
         for number, name, codes in COUNTERS:
@@ -45,8 +47,11 @@ def seed_demo(cfg: EdgeConfig, clock: Clock, edge_url: str) -> dict:
             staff.append({"username": username, "password": password, "role": role})
         _device, token = register_device("Kiosk Lobi", "kiosk", now)
     create_pairing_code(now, cfg.pairing_code_minutes, created_by="demo", code=PAIRING_CODE)
+    expires = now + timedelta(minutes=cfg.pairing_code_minutes)
     demo = {"edge_url": edge_url, "village": {"code": VILLAGE["code"], "name": VILLAGE["name"]},
-            "staff": staff, "kiosk_token": token, "pairing_code": PAIRING_CODE, "residents": []}
+            "staff": staff, "kiosk_token": token, "pairing_code": PAIRING_CODE,
+            "pairing_code_expires_at": to_iso(expires),
+            "pairing_code_expires_local": clock.shown(expires, "%d-%m-%Y %H:%M"), "residents": []}
     from .residents.demo import seed_residents
 
     demo.update(seed_residents(cfg, clock))

@@ -28,6 +28,14 @@ def create_pairing_code(now: datetime, minutes: int, created_by: str = "", code:
     return code
 
 
+def check_pairing_code(code: str, now: datetime) -> PairingCode:
+    """The pairing code's row if it would pair now; nothing is consumed (provisioning's --dry-run asks this)."""
+    row = PairingCode.get_or_none(PairingCode.code_hash == token_digest(code))
+    if row is None or row.used_at is not None or row.expires_at < now:
+        raise ApiError(401, "invalid_pairing_code", _("Kode pemasangan salah atau sudah kedaluwarsa."))
+    return row
+
+
 def pair(code: str, name: str, now: datetime) -> tuple[Device, str]:
     """Exchange a pairing code for a device token (returned once, stored hashed)."""
     with write_transaction():

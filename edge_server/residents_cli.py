@@ -1,7 +1,9 @@
-"""`python -m edge_server residents import FILE --data-dir DIR`: an OpenSID CSV export, all or nothing.
+"""`python -m edge_server residents import FILE --data-dir DIR`: an OpenSID export (XLSX, or CSV), all or nothing.
 
-Every bad line is printed as `line N: why` (N counts the file's lines, the header is line 1) and nothing is
-imported (exit 1). A progress bar goes to stderr when it is a terminal.
+Every bad line is printed as `line N: why` (N counts the CSV file's lines or the XLSX sheet's rows, the header
+is line 1) and nothing is imported (exit 1). Warnings (a birth date or sex that disagrees with the NIK) go to
+stderr as `warning: line N: why` and do not stop the import. A progress bar goes to stderr when it is a
+terminal.
 
 `--full` treats the file as the whole population: residents missing from it are marked inactive. The CLI says
 how many first and asks; `--yes` skips the question, and without a terminal to ask on it refuses (exit 2).
@@ -13,6 +15,7 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE, EXIT_DECLINED = 0, 1, 2, 3
+MAX_WARNINGS_SHOWN = 50
 
 
 class Progress:
@@ -58,6 +61,7 @@ def run(args, cfg) -> int:
     clock = app.extensions["clock"]
     with app.test_request_context():
         parsed = importer.parse_residents(data, clock.business_date(), progress=Progress("memeriksa"))
+        _print_warnings(parsed.warnings, gettext)
         if parsed.errors:
             for error in parsed.errors:
                 print(error.text(gettext))
@@ -76,8 +80,16 @@ def run(args, cfg) -> int:
     if full:
         print(f"imported {len(parsed.rows)} residents (full): {report.summary()}")
     else:
-        print(f"imported {len(parsed.rows)} residents: {report.added} new, {report.updated} updated")
+        print(f"imported {len(parsed.rows)} residents: {report.added} new, {report.updated} updated"
+              + (f", {report.not_alive} inactive by status_dasar" if report.not_alive else ""))
     return EXIT_OK
+
+
+def _print_warnings(warnings: list, gettext) -> None:
+    for warning in warnings[:MAX_WARNINGS_SHOWN]:
+        print(f"warning: {warning.text(gettext)}", file=sys.stderr)
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        print(f"warning: {len(warnings) - MAX_WARNINGS_SHOWN} more warning(s) not shown", file=sys.stderr)
 
 
 def _confirm_full(plan, rows: int, yes: bool, stdin=None) -> int | None:

@@ -149,16 +149,17 @@ class EdgeClient:
         return self._call("POST", "/identify", {"nik": nik, "pin": pin})[1]
 
     def letter_types(self, session: str | None = None) -> list[dict[str, Any]]:
-        """The self-service letter types with their fields and required documents."""
-        return self._call("GET", "/letter-types", session=session)[1]["letter_types"]
+        """The self-service letter types with their fields and required documents; ``detail=1`` asks for each
+        type's one-line description and the common purposes as ``choices`` (an older edge just leaves them out)."""
+        return self._call("GET", "/letter-types?detail=1", session=session)[1]["letter_types"]
 
     def create_letter(self, letter_type: str, fields: dict[str, str], session: str) -> dict[str, Any]:
         """Request a letter for the identified resident; ``{"letter": L, "ticket": T or None}``."""
-        return self._call("POST", "/letters", {"type": letter_type, "fields": fields}, session=session)[1]
+        return self._call("POST", "/letters?detail=1", {"type": letter_type, "fields": fields}, session=session)[1]
 
     def letters(self, session: str) -> list[dict[str, Any]]:
-        """The identified resident's letter requests."""
-        return self._call("GET", "/letters", session=session)[1]["letters"]
+        """The identified resident's letter requests (with ``to_bring``: documents still to show at the counter)."""
+        return self._call("GET", "/letters?detail=1", session=session)[1]["letters"]
 
     def info(self) -> dict[str, Any]:
         """Village profile, announcements and office hours (``GET /api/v1/info``)."""

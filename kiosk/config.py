@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from anjungan_core.config import ConfigError, key_error, load_settings
 from anjungan_core.tls import normalise_fingerprint
@@ -47,6 +48,7 @@ class KioskConfig:
     heartbeat_interval: int = 30
     name: str = "Kiosk"
     edge_fingerprint: str = ""  # SHA-256 of the edge's HTTPS certificate (AB:CD:...), pinned by provisioning
+    timezone: str = ""  # the village's IANA zone (Asia/Makassar); the edge's /health answer wins once it is heard
 
     def replace(self, **changes: Any) -> KioskConfig:
         """Return a copy with ``changes`` applied and validated."""
@@ -84,6 +86,11 @@ def validate(config: KioskConfig) -> KioskConfig:
         raise key_error("request_timeout", f"expected 0.5 to 60 seconds, got {config.request_timeout}")
     if not 5 <= config.heartbeat_interval <= 3600:
         raise key_error("heartbeat_interval", f"expected 5 to 3600 seconds, got {config.heartbeat_interval}")
+    if config.timezone:
+        try:
+            ZoneInfo(config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise key_error("timezone", f"expected a time zone such as Asia/Jakarta, got {config.timezone!r}") from None
     if config.edge_fingerprint:
         try:
             normalise_fingerprint(config.edge_fingerprint)

@@ -13,13 +13,15 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from anjungan_core.nik import looks_like_permanent_nik
 from anjungan_core.version import running_version
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
 from kiosk.config import KioskConfig
+from kiosk.localtime import in_zone, zone_for
+from kiosk.messages import next_step
 from kiosk.models import DeviceState, LetterResult, Resident, TicketResult, parse_time
 from kiosk.pictures import Picture, PictureCache, decode_picture, link_receipt
 
@@ -59,10 +61,19 @@ class Controller:
         self.on_state: Callable[[DeviceState], None] = lambda state: None
         self.on_scan: Callable[[str], None] = lambda raw: None
 
+    @property
+    def zone(self) -> tzinfo:
+        """The village's zone: what the edge said in /health, else the config's, else WIB; never this machine's."""
+        return zone_for(self.state.village.get("timezone"), self.config.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        """An instant from the edge as the village's wall-clock time."""
+        return in_zone(moment, self.zone)
+
     def edge_now(self) -> datetime:
-        """The time as the edge server knows it: a Pi has no battery clock, so the kiosk shows and uses the edge's
-        time (the offset learnt from the last heartbeat), not its own."""
-        return datetime.now().astimezone() + timedelta(seconds=self.client.clock_offset or 0.0)
+        """The time as the edge server knows it, in the village's zone: a Pi has no battery clock, so the kiosk
+        shows and uses the edge's time (the offset learnt from the last heartbeat), not its own."""
+        return self.local(datetime.now(UTC) + timedelta(seconds=self.client.clock_offset or 0.0))
 
     # ----- running work -------------------------------------------------------------------------------------
 
@@ -264,7 +275,7 @@ class Controller:
         receipt = queue_ticket_receipt(
             village_name=village, service_code=ticket["service"],
             service_name=ticket.get("service_name", ""), number=ticket["number"],
-            issued_at=parse_time(ticket.get("issued_at")), ahead=int(ticket.get("position", 0)),
+            issued_at=self.local(parse_time(ticket.get("issued_at"))), ahead=int(ticket.get("position", 0)),
             estimated_wait_minutes=int(ticket.get("estimated_wait_minutes", 0)),
             track_url=ticket.get("track_url", ""), priority=bool(ticket.get("priority")))
         fault = self._print(receipt)
@@ -342,7 +353,9 @@ class Controller:
                 letter_type_name=letter.get("type_name") or letter_type.get("name", ""),
                 status_label=letter.get("status_label", ""),
                 requirements=list(letter_type.get("requirements", [])), track_url=letter.get("track_url", ""),
-                created_at=parse_time(letter.get("created_at")), name_masked=name_masked)
+                created_at=self.local(parse_time(letter.get("created_at"))), name_masked=name_masked,
+                next_step=next_step(letter.get("status", 0), letter.get("to_bring",
+                                                                         letter_type.get("requirements", []))))
             fault = self._print(receipt)
             ticket = answer.get("ticket")
             if ticket and fault is None:  # the village gives a pickup ticket with the request

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from anjungan_core.calendar_words import DAYS, MONTHS
+from anjungan_core.calendar_words import DAYS, MONTHS, zone_label
 from kiosk.api_client import ApiError, EdgeUnavailable
 
 
@@ -44,6 +44,16 @@ PRINT_FAULTS = {
     "offline": N_("Printer struk tidak menyala. Petugas sudah diberi tahu."),
     "error": N_("Struk tidak dapat dicetak. Petugas sudah diberi tahu."),
 }
+# What happens next with a letter request, by status (receipt, done screen, status screen).
+NEXT_STEP_BRING = N_("Menunggu berkas: bawa {documents} ke loket.")
+NEXT_STEP = {
+    0: N_("Petugas akan memeriksa permohonan Anda. Cek lagi nanti di Cek Status Surat."),
+    1: N_("Petugas sedang memeriksa permohonan Anda. Cek lagi nanti."),
+    2: N_("Surat menunggu tanda tangan kepala desa. Cek lagi nanti."),
+    3: N_("Surat siap. Ambil di loket dengan membawa KTP atau struk ini."),
+}
+NO_PIN_HINT = N_("Belum punya PIN? Minta di loket.")
+WRONG_PIN_AFTER_SCAN = N_("PIN tidak cocok. Belum punya PIN? Minta di loket.")
 
 
 def error_msgid(exc: Exception) -> str:
@@ -62,6 +72,19 @@ def letter_status_msgid(status: int) -> str:
 
 
 def date_text(now: datetime, _: object) -> str:
-    """``Sabtu, 28 November  10.47`` in the current language (``_`` is the translate function); no year,
-    so it fits beside the village name on a 7-inch panel."""
-    return f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])}   {now.hour:02d}.{now.minute:02d}"
+    """``Sabtu, 28 November   10.47 WIB`` in the current language (``_`` is the translate function), ``now`` in the
+    village's zone; no year, so it fits beside the village name on a 7-inch panel."""
+    zone = zone_label(now)
+    return (f"{_(DAYS[now.weekday()])}, {now.day} {_(MONTHS[now.month - 1])}   {now.hour:02d}.{now.minute:02d}"
+            + (f" {zone}" if zone else ""))
+
+
+def next_step(status: int, to_bring: list[str], _: object = lambda text: text) -> str:
+    """One sentence on what happens next (``_`` translates; the default keeps the Indonesian, as receipts
+    are): while the request waits for documents, which ones to bring to the counter."""
+    if status in (0, 1) and to_bring:
+        documents = ", ".join(item[:1].lower() + item[1:] if item.startswith("Fotokopi") else item
+                              for item in to_bring)
+        return _(NEXT_STEP_BRING).format(documents=documents)
+    msgid = NEXT_STEP.get(status)
+    return _(msgid) if msgid else ""

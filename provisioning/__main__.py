@@ -47,7 +47,7 @@ def cmd_edge(args: argparse.Namespace) -> int:
     target = Target(args.root, dry_run=args.dry_run)
     provision_edge(target, EdgeOptions(args.village_code, args.village_name, args.district_url,
                                        args.district_secret, args.port, args.timezone, not args.no_tls,
-                                       tuple(args.address or ()), args.new_certificate))
+                                       tuple(args.address or ()), args.new_certificate, args.public_url))
     _signed_updates(target, "edge", args.release_pubkey, args.district_url)
     print(target.summary())
     return 0
@@ -74,10 +74,20 @@ def cmd_display(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_apply_plan(args: argparse.Namespace) -> int:
+    from provisioning.plan import apply_plan
+
+    target = Target("/", dry_run=args.dry_run)
+    steps = apply_plan(target, args.role)
+    print(f"{steps} langkah {'akan dijalankan' if args.dry_run else 'dijalankan'} / {steps} steps "
+          f"{'would run' if args.dry_run else 'done'}")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from provisioning.doctor import run_doctor
 
-    return run_doctor(config=args.config, root=args.root, print_test=args.print_test)
+    return run_doctor(config=args.config, root=args.root, print_test=args.print_test, edge_url=args.edge_url or "")
 
 
 def cmd_cloud_init(args: argparse.Namespace) -> int:
@@ -122,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="plain HTTP only (no certificate); by default the edge serves HTTPS on port 8443")
     edge.add_argument("--address", action="append", metavar="IP",
                       help="another address to name in the certificate (this machine's LAN addresses are found)")
+    edge.add_argument("--public-url", metavar="URL",
+                      help="the edge's address on the village LAN that QR codes on tickets and letters open, e.g. "
+                           "https://192.168.1.10:8443 (default: this machine's LAN address; never 127.0.0.1)")
     edge.add_argument("--new-certificate", action="store_true",
                       help="make a new certificate even though the current one is valid (kiosks and boards must "
                            "then be set up again with the new fingerprint)")
@@ -180,8 +193,21 @@ def build_parser() -> argparse.ArgumentParser:
                                         "when something is wrong.")
     doctor.add_argument("--config", metavar="FILE", help="kiosk.toml or edge.toml (default: those in /etc/anjungan)")
     doctor.add_argument("--print-test", action="store_true", help="also print a test receipt")
-    doctor.add_argument("--root", default="/", metavar="DIR", help="check the system found in DIR (default /)")
+    doctor.add_argument("--root", default="/", metavar="DIR",
+                        help="check the system found in DIR (default /): its files and service units; a server "
+                             "running on this machine is not DIR's and is checked only with --edge-url")
+    doctor.add_argument("--edge-url", metavar="URL",
+                        help="also check the edge server running at URL (e.g. the staging copy of DIR)")
     doctor.set_defaults(func=cmd_doctor)
+
+    apply = sub.add_parser("apply-plan", help="on the target system, carry out what a --root run recorded",
+                           description="Jalankan rencana dari `--root`. / On the target system (booted from the "
+                                       "card a --root run wrote), make the users, set file owners and run the "
+                                       "service commands recorded in /var/lib/anjungan/provisioning/ROLE-plan.json; "
+                                       "the plan is then renamed ROLE-plan.applied.json.")
+    apply.add_argument("role", choices=("edge", "kiosk", "display"), help="which plan")
+    apply.add_argument("--dry-run", action="store_true", help="say what would run; change nothing")
+    apply.set_defaults(func=cmd_apply_plan)
 
     cloud = sub.add_parser("cloud-init", help="write first-boot files for a freshly flashed SD card",
                            description="Tulis berkas boot pertama (cloud-init) untuk kartu SD Raspberry Pi OS. / "

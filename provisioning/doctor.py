@@ -11,25 +11,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from provisioning import detect, edgeapi
+from provisioning.doctor_root import FAIL, OK, WARN, Check, qr_address_check, unit_check
 from provisioning.target import ProvisioningError
 from provisioning.tomlfile import read_table
 
-OK, WARN, FAIL = "OK", "PERINGATAN / WARNING", "GAGAL / FAILED"
 BACKLOG_WARN = timedelta(minutes=15)
 BACKLOG_FAIL = timedelta(hours=24)
 DISK_FAIL_BYTES, DISK_WARN_BYTES = 200 * 2**20, 1024 * 2**20
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    status: str
-    detail: str
 
 
 # ----- shared checks ---------------------------------------------------------------------------------------
@@ -73,6 +65,7 @@ def _on_root(root: Path, path: str) -> Path:
 
 # ----- kiosk -----------------------------------------------------------------------------------------------
 def kiosk_checks(values: dict[str, object], root: Path, config_path: Path) -> list[Check]:
+    """The kiosk's config, its edge (over the network, where it really is), token, printer and scanner."""
     from provisioning.kiosk import check_printer, check_scanner
 
     checks: list[Check] = []
@@ -99,6 +92,8 @@ def kiosk_checks(values: dict[str, object], root: Path, config_path: Path) -> li
     checks.extend(_edge_and_token(edge_url, token, fingerprint))
     checks.append(check_printer_status(printer))
     checks.append(check_scanner_present(scanner, root))
+    if root != Path("/"):
+        checks.append(unit_check(root, "anjungan-kiosk.service"))
     return checks
 
 
@@ -193,7 +188,7 @@ def check_scanner_present(spec: str, root: Path) -> Check:
 
 
 # ----- edge ------------------------------------------------------------------------------------------------
-def edge_checks(values: dict[str, object], root: Path, config_path: Path) -> list[Check]:
+def edge_checks(values: dict[str, object], root: Path, config_path: Path, edge_url: str = "") -> list[Check]:
     problems = []
     code = str(values.get("village_code", ""))
     if len(code.replace(".", "")) != 10 or not code.replace(".", "").isdigit():
@@ -205,26 +200,39 @@ def edge_checks(values: dict[str, object], root: Path, config_path: Path) -> lis
         problems.append(f"folder data tidak ada / data folder missing: {data_dir}")
     checks = [Check("Konfigurasi edge / edge config", FAIL if problems else OK,
                     "; ".join(problems) or f"{config_path} benar / valid")]
+    checks.append(qr_address_check(values))
     host = str(values.get("host", "0.0.0.0"))
     host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
-    url = f"http://{host}:{values.get('port', 8080)}"
+    url = edge_url or f"http://{host}:{values.get('port', 8080)}"
     if values.get("tls_cert"):
         checks.append(tls_check(values, root, host))
-    try:
-        sent = datetime.now(UTC)
-        answer = edgeapi.health(url, timeout=5)
-        checks.append(edge_clock_check(answer.get("clock"), sent))
-        served = (answer.get("village") or {}).get("code", "")
-        if served and served != code:
-            checks.append(Check("Layanan edge / edge service", WARN, f"menjawab di / answers at {url}, tetapi kode "
-                                f"desa / but village code {served} != {code}"))
-        else:
-            checks.append(Check("Layanan edge / edge service", OK, f"menjawab di / answers at {url}"))
-    except ProvisioningError as exc:
-        checks.append(Check("Layanan edge / edge service", FAIL, f"{exc}; `systemctl status anjungan-edge`"))
+    if root != Path("/"):
+        checks.append(unit_check(root, "anjungan-edge.service"))
+    if root == Path("/") or edge_url:  # under --root, 127.0.0.1 is this machine's server, not the root's
+        checks.extend(edge_service_checks(url, code))
+    else:
+        checks.append(Check("Layanan edge / edge service", OK, f"tidak diperiksa: {root} bukan sistem yang berjalan; "
+                            "pakai --edge-url untuk server yang berjalan / not checked: the root is not running; "
+                            "pass --edge-url for a running server"))
     database = data_dir / "edge.sqlite3"
     checks.extend(database_checks(database, bool(values.get("district_url"))))
     return checks
+
+
+def edge_service_checks(url: str, code: str) -> list[Check]:
+    """The running server at ``url``: its clock, and that it is this village's (not another server)."""
+    name = "Layanan edge / edge service"
+    try:
+        sent = datetime.now(UTC)
+        answer = edgeapi.health(url, timeout=5)
+    except ProvisioningError as exc:
+        return [Check(name, FAIL, f"{exc}; `systemctl status anjungan-edge`")]
+    served = (answer.get("village") or {}).get("code", "")
+    clock = edge_clock_check(answer.get("clock"), sent)
+    if served and served.replace(".", "") != code.replace(".", ""):
+        return [clock, Check(name, FAIL, f"server lain menjawab di / another server answers at {url}: kode desa / "
+                                         f"village code {served}, bukan / not {code}")]
+    return [clock, Check(name, OK, f"menjawab di / answers at {url}")]
 
 
 def tls_check(values: dict[str, object], root: Path, host: str) -> Check:
@@ -333,7 +341,8 @@ def format_table(checks: list[Check]) -> str:
     return "\n".join(lines)
 
 
-def run_doctor(config: str | None = None, root: str | os.PathLike[str] = "/", print_test: bool = False) -> int:
+def run_doctor(config: str | None = None, root: str | os.PathLike[str] = "/", print_test: bool = False,
+               edge_url: str = "") -> int:
     root_path = Path(root).resolve()
     configs = find_configs(config, root_path)
     checks: list[Check] = []
@@ -350,7 +359,7 @@ def run_doctor(config: str | None = None, root: str | os.PathLike[str] = "/", pr
             if print_test:
                 checks.append(print_test_page(str(values.get("printer", ""))))
         else:
-            checks.extend(edge_checks(values, root_path, path))
+            checks.extend(edge_checks(values, root_path, path, edge_url))
             data_paths.append(_on_root(root_path, str(values.get("data_dir", "/var/lib/anjungan"))))
             if print_test and values.get("counter_printer"):
                 checks.append(print_test_page(str(values["counter_printer"])))

@@ -49,6 +49,7 @@ class EdgeOptions:
     tls: bool = True
     addresses: tuple[str, ...] = ()
     new_certificate: bool = False
+    public_url: str | None = None  # the LAN address QR codes point at; found from this machine when not given
 
 
 def normalise_village_code(code: str) -> str:
@@ -74,6 +75,14 @@ def check_options(opts: EdgeOptions) -> EdgeOptions:
                                     f"not {opts.district_url!r}")
     if opts.port is not None and not 0 < opts.port < 65536:
         raise ProvisioningError(f"--port: {opts.port} bukan port TCP / is not a TCP port")
+    if opts.public_url:
+        url = urlparse(opts.public_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ProvisioningError(f"--public-url: harus http(s)://ALAMAT:PORT / must be http(s)://ADDRESS:PORT, "
+                                    f"not {opts.public_url!r}")
+        if is_loopback(url.hostname):
+            raise ProvisioningError(f"--public-url: {url.hostname} hanya mesin ini; ponsel warga tidak bisa "
+                                    f"membukanya / only this machine: residents' phones cannot open it")
     for address in opts.addresses:
         try:
             ipaddress.ip_address(address)
@@ -81,10 +90,37 @@ def check_options(opts: EdgeOptions) -> EdgeOptions:
             raise ProvisioningError(f"--address: {address!r} bukan alamat IP / is not an IP address") from None
     return EdgeOptions(normalise_village_code(opts.village_code), opts.village_name.strip(), opts.district_url,
                        opts.district_secret, opts.port, opts.timezone, opts.tls, opts.addresses,
-                       opts.new_certificate)
+                       opts.new_certificate, opts.public_url.rstrip("/") if opts.public_url else None)
 
 
-def edge_config(existing: dict[str, object], opts: EdgeOptions) -> dict[str, object]:
+def is_loopback(host: str) -> bool:
+    """127.0.0.1, ::1, localhost: an address that, in a QR code, opens nothing on a resident's phone."""
+    if host.lower() in ("localhost", "localhost.localdomain", "0.0.0.0", "::", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def public_url(target: Target, opts: EdgeOptions, existing: dict[str, object], port: int, tls_port: int) -> str:
+    """The edge's address on the village LAN, for the QR codes on tickets and letters (`public_url`).
+
+    ``--public-url`` first; else the one edge.toml holds (unless it is a loopback address); else this machine's
+    first LAN address (or the first ``--address``, or ``HOSTNAME.local`` for a --root), on the HTTPS port when
+    TLS is on. Never 127.0.0.1."""
+    if opts.public_url:
+        return opts.public_url
+    current = existing.get("public_url")
+    if isinstance(current, str) and current and not is_loopback(urlparse(current).hostname or ""):
+        return current.rstrip("/")
+    hosts = [*opts.addresses, *(tlscert.lan_addresses() if target.is_host else [])]
+    host = hosts[0] if hosts else f"{_hostname(target)}.local"
+    host = f"[{host}]" if ":" in host else host
+    return f"https://{host}:{tls_port}" if opts.tls else f"http://{host}:{port}"
+
+
+def edge_config(existing: dict[str, object], opts: EdgeOptions, target: Target) -> dict[str, object]:
     """The edge.toml keys: ours set from the options, everything else a technician added kept as it is."""
     values: dict[str, object] = {
         "village_code": opts.village_code,
@@ -96,6 +132,8 @@ def edge_config(existing: dict[str, object], opts: EdgeOptions) -> dict[str, obj
     }
     if opts.district_url:
         values.update(district_url=opts.district_url, district_secret=opts.district_secret)
+    values["public_url"] = public_url(target, opts, existing, int(str(values["port"])),
+                                      int(str(existing.get("tls_port", TLS_PORT))))
     if opts.tls:
         values.update(tls_cert=TLS_CERT, tls_key=TLS_KEY, tls_port=existing.get("tls_port", TLS_PORT))
     else:
@@ -218,8 +256,9 @@ def provision_edge(target: Target, opts: EdgeOptions) -> None:
     target.ensure_dir("/var/lib/anjungan")
     target.ensure_dir(DATA_DIR, mode=0o750, owner=EDGE_USER, group=EDGE_USER)
     certificate_changed = ensure_certificate(target, opts) if opts.tls else False
-    config_changed = target.write_file(CONFIG, render(edge_config(existing, opts), HEADER), mode=0o640,
-                                       owner="root", group=EDGE_USER)
+    values = edge_config(existing, opts, target)
+    target.say(f"  alamat untuk kode QR / address in QR codes (public_url): {values['public_url']}")
+    config_changed = target.write_file(CONFIG, render(values, HEADER), mode=0o640, owner="root", group=EDGE_USER)
     init_database(target)
     target.run(["chown", "-R", f"{EDGE_USER}:{EDGE_USER}", DATA_DIR], needed=target.live)
     install_unit(target, UNIT, restart=config_changed or certificate_changed)

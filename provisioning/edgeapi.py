@@ -107,6 +107,33 @@ def token_works(edge_url: str, token: str, fingerprint: str = "") -> bool:
                           f"({answer.error_code or 'no error code'})")
 
 
+_PAIR_REASONS = {
+    401: "Kode pemasangan salah, sudah dipakai, atau kedaluwarsa. Buat kode baru di konsol staf "
+         "(Perangkat). / The pairing code is wrong, used or expired; make a new one in the staff console.",
+    429: "Terlalu banyak percobaan; tunggu 10 menit. / Too many tries; wait 10 minutes.",
+}
+
+
+def _pair_failure(answer: EdgeAnswer, what: str) -> ProvisioningError:
+    reason = _PAIR_REASONS.get(answer.status, f"HTTP {answer.status}")
+    server_words = f" (server: {answer.error_code}: {answer.error_message})" if answer.error_code else ""
+    return ProvisioningError(f"{what}: {reason}{server_words}")
+
+
+def check_pairing_code(edge_url: str, code: str, fingerprint: str = "") -> dict[str, Any]:
+    """Whether the code would pair now, without using it (``POST /api/v1/devices/pair/check``).
+
+    :returns: ``{"valid": True, "kind", "expires_at"}``. :raises ProvisioningError: as `pair` does.
+    """
+    answer = _call("POST", edge_url, "/devices/pair/check", json={"code": code}, fingerprint=fingerprint)
+    if answer.status == 200 and answer.body.get("valid") is True:
+        return answer.body
+    if answer.status == 404:
+        raise ProvisioningError("server edge versi lama tidak bisa memeriksa kode tanpa memakainya / an older edge "
+                                "server cannot check a code without using it; perbarui server edge / update it")
+    raise _pair_failure(answer, "kode pemasangan ditolak / pairing code refused")
+
+
 def pair(edge_url: str, code: str, name: str, fingerprint: str = "") -> str:
     """Exchange a one-time pairing code for a device token.
 
@@ -116,11 +143,4 @@ def pair(edge_url: str, code: str, name: str, fingerprint: str = "") -> str:
     token = answer.body.get("token")
     if answer.status == 201 and isinstance(token, str) and token:
         return token
-    reasons = {
-        401: "Kode pemasangan salah, sudah dipakai, atau kedaluwarsa. Buat kode baru di konsol staf "
-             "(Perangkat). / The pairing code is wrong, used or expired; make a new one in the staff console.",
-        429: "Terlalu banyak percobaan; tunggu 10 menit. / Too many tries; wait 10 minutes.",
-    }
-    reason = reasons.get(answer.status, f"HTTP {answer.status}")
-    server_words = f" (server: {answer.error_code}: {answer.error_message})" if answer.error_code else ""
-    raise ProvisioningError(f"pemasangan gagal / pairing failed: {reason}{server_words}")
+    raise _pair_failure(answer, "pemasangan gagal / pairing failed")

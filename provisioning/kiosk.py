@@ -144,7 +144,9 @@ def obtain_token(target: Target, opts: KioskOptions, existing: dict[str, object]
         raise ProvisioningError("--pairing-code: wajib diisi, buat di konsol staf (Perangkat) / required: make one in "
                                 "the staff console (Devices)")
     if target.dry_run:
-        edgeapi.health(opts.edge_url, fingerprint=pin)
+        answer = edgeapi.check_pairing_code(opts.edge_url, opts.pairing_code.strip(), fingerprint=pin)
+        target.say(f"  kode pemasangan berlaku sampai / pairing code valid until {answer.get('expires_at', '?')} "
+                   f"(belum dipakai / not used)")
         target.say(f"  akan dipasangkan / would pair with {opts.edge_url} using the pairing code")
         return "(token dari pemasangan / token from pairing)"
     token = edgeapi.pair(opts.edge_url, opts.pairing_code.strip(), opts.name or _default_name(target),
@@ -165,8 +167,18 @@ def _detected_printer(target: Target) -> str | None:
     return printers[0].use if len(printers) == 1 else None
 
 
+def village_zone(opts: KioskOptions, existing: dict[str, object], pin: str = "") -> str:
+    """The village's time zone as the edge server tells it (``/health``), else the one kiosk.toml holds, else WIB:
+    the kiosk shows village time whatever this machine's zone is."""
+    try:
+        zone = (edgeapi.health(opts.edge_url, fingerprint=pin).get("village") or {}).get("timezone")
+    except edgeapi.EdgeUnreachable:
+        zone = None
+    return str(zone or existing.get("timezone") or "Asia/Jakarta")
+
+
 def kiosk_config(existing: dict[str, object], opts: KioskOptions, token: str, target: Target,
-                 pin: str = "") -> dict[str, object]:
+                 pin: str = "", timezone: str = "") -> dict[str, object]:
     """The kiosk.toml keys (those kiosk/config.py reads), keeping keys a technician added."""
     printer = opts.printer or existing.get("printer") or _detected_printer(target)
     if not printer:
@@ -182,6 +194,7 @@ def kiosk_config(existing: dict[str, object], opts: KioskOptions, token: str, ta
         "idle_timeout": opts.idle_timeout or existing.get("idle_timeout", 45),
         "language": opts.language or existing.get("language", "id"),
         "rotation": opts.rotation if opts.rotation is not None else existing.get("rotation", 0),
+        "timezone": timezone or existing.get("timezone") or "Asia/Jakarta",
     }
     if pin:
         values["edge_fingerprint"] = pin
@@ -224,7 +237,9 @@ def provision_kiosk(target: Target, opts: KioskOptions) -> None:
     target.say(f"Kiosk untuk server edge / kiosk for the edge server {opts.edge_url}")
     pin = edge_pin(target, opts, existing)
     token = obtain_token(target, opts, existing, pin)  # before any write: a wrong code leaves the machine as it was
-    values = kiosk_config(existing, opts, token, target, pin)
+    zone = village_zone(opts, existing, pin)
+    target.say(f"  zona waktu desa / village time zone: {zone}")
+    values = kiosk_config(existing, opts, token, target, pin, zone)
     target.ensure_user(KIOSK_USER, home=STATE_DIR, groups=GROUPS)
     target.ensure_dir("/etc/anjungan")
     target.ensure_dir("/var/lib/anjungan")

@@ -51,6 +51,8 @@ class Target:
         self.say = say
         self.changed = 0
         self.unchanged = 0
+        self.planned = 0  # steps only recorded in the plan (outside the running system): neither done nor right
+        self.plan_role = ""
         self._runner = runner or _run
         self._users: dict[str, UserPlan] = {}
         self._owners: dict[str, dict[str, str]] = {}
@@ -82,12 +84,22 @@ class Target:
         self.say(f"  {verb}: {what}")
         return changed
 
+    def _planned(self, what: str) -> None:
+        self.planned += 1
+        self.say(f"  dicatat di rencana / recorded in the plan: {what}")
+
     def summary(self) -> str:
         if self.dry_run:
             return (f"Uji coba (--dry-run): {self.changed} perubahan akan dibuat, tidak ada yang ditulis. / "
                     f"Dry run: {self.changed} changes would be made, nothing was written.")
-        return (f"Selesai: {self.changed} diubah, {self.unchanged} sudah benar. / "
+        done = (f"Selesai: {self.changed} diubah, {self.unchanged} sudah benar. / "
                 f"Done: {self.changed} changed, {self.unchanged} already right.")
+        if not self.planned or not self.plan_role:
+            return done
+        return (f"{done}\n{self.planned} langkah (pengguna, pemilik berkas, layanan) belum dijalankan; setelah "
+                f"{self.root} menjadi sistemnya, jalankan di sana / {self.planned} steps (users, file owners, "
+                f"services) are not done yet; once {self.root} is the running system, run there:\n"
+                f"  {apply_command(self.plan_role)}")
 
     # ----- files ----------------------------------------------------------------------------------------
     def write_file(self, system_path: str, content: str | bytes, *, mode: int = 0o644,
@@ -150,7 +162,7 @@ class Target:
         """A system user with its own group, no login shell, in ``groups`` (those that exist)."""
         self._users[name] = UserPlan(name, home, list(groups))
         if not self.is_host:
-            self._done(False, f"pengguna / user {name} (dicatat di rencana / recorded in the plan)")
+            self._planned(f"pengguna / user {name}")
             return
         exists = _user_exists(name)
         wanted = [g for g in groups if _group_exists(g)]
@@ -173,6 +185,7 @@ class Target:
         if not self.is_host:
             if argv not in self._commands:
                 self._commands.append(argv)
+                self._planned(shlex.join(argv))
             return
         if not needed:
             return
@@ -190,16 +203,27 @@ class Target:
         """Outside the running system: write what the host must still do (users, owners, commands)."""
         if self.is_host:
             return
+        self.plan_role = role
         plan = {
             "role": role,
-            "note": "Dibuat oleh `python -m provisioning` dengan --root; jalankan di sistem target. / "
-                    "Written by `python -m provisioning` with --root; to be carried out on the target system.",
+            "note": f"Dibuat oleh `python -m provisioning` dengan --root; jalankan di sistem target: "
+                    f"`{apply_command(role)}`. / Written by `python -m provisioning` with --root; carry it out on "
+                    f"the target system with `{apply_command(role)}`.",
             "users": [user.to_json() for _, user in sorted(self._users.items())],
             "files": [{"path": path, **owner} for path, owner in sorted(self._owners.items())],
             "commands": self._commands,
         }
-        self.write_file(f"{PLAN_DIR}/{role}-plan.json", json.dumps(plan, indent=2, ensure_ascii=False) + "\n",
+        self.write_file(plan_path(role), json.dumps(plan, indent=2, ensure_ascii=False) + "\n",
                         mode=0o600)
+
+
+def plan_path(role: str) -> str:
+    return f"{PLAN_DIR}/{role}-plan.json"
+
+
+def apply_command(role: str) -> str:
+    """The documented command that carries out a plan on the target system (docs/technician.md)."""
+    return f"sudo python -m provisioning apply-plan {role}"
 
 
 def _read_or_none(path: Path) -> bytes | None:

@@ -33,10 +33,10 @@ def login_required(view):
     return wrapper
 
 
-def session_expired(login_at: float, seen_at: float, now: float) -> bool:
-    """True when a session is past its idle limit or its absolute limit (the district config's minutes/hours)."""
+def session_limits() -> tuple[int, int]:
+    """(idle seconds, absolute seconds) of a dashboard session, from the district config."""
     cfg = current_app.extensions["district_config"]
-    return now - seen_at > cfg.session_idle_minutes * 60 or now - login_at > cfg.session_max_hours * 3600
+    return cfg.session_idle_minutes * 60, cfg.session_max_hours * 3600
 
 
 def _end_session(message: str) -> None:
@@ -48,21 +48,26 @@ def _end_session(message: str) -> None:
 
 
 def _load_user() -> None:
+    """The staff member of this request, from the server-side session the cookie's token names."""
     from ..models import StaffUser
+    from ..staff_sessions import current
 
     g.staff_user = None
-    staff_id = session.get("staff_id")
-    if staff_id is None or request.endpoint == "static":
+    token = session.get("sid")
+    if token is None or request.endpoint == "static":
+        if "staff_id" in session:  # a cookie from before sessions lived on the server: no longer valid
+            _end_session(_("Sesi Anda berakhir. Silakan masuk lagi."))
         return
-    now = now_unix()
-    if session_expired(float(session.get("login_at", 0)), float(session.get("seen_at", 0)), now):
+    row, why = current(token, now_unix(), *session_limits())
+    if row is None:
         _end_session(_("Sesi Anda berakhir. Silakan masuk lagi."))
         return
-    g.staff_user = StaffUser.get_or_none((StaffUser.id == staff_id) & StaffUser.active)
+    g.staff_user = StaffUser.get_or_none((StaffUser.id == row.staff_id) & StaffUser.active)
     if g.staff_user is None:
+        from ..staff_sessions import end
+
+        end(token)
         _end_session(_("Akun Anda tidak aktif lagi."))
-        return
-    session["seen_at"] = int(now)
 
 
 def _csrf_error(exc: CSRFError):

@@ -11,8 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import staff_sessions
 from ..registry import check_staff
-from . import dashboard, now_unix, throttle
+from . import dashboard, now_unix, session_limits, throttle
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,12 @@ def _try_login(username: str, password: str) -> tuple[str | None, int]:
     A locked name gets the same answer whether it exists or not, and so does a wrong password.
     """
     cfg, now = _cfg(), _now()
-    if throttle.locked_until(username, now) is not None:
+    last_try = throttle.reserve_attempt(username, now, cfg.login_max_failures, cfg.login_lock_seconds)
+    if last_try is None:  # locked: no password check at all
         return _locked_message(), 429
     user = check_staff(username, password, cfg.password_hash)
     if user is None:
-        if throttle.record_failure(username, now, cfg.login_max_failures, cfg.login_lock_seconds):
+        if last_try:
             return _locked_message(), 429
         log.info("district login failed: %s", username)
         return _("Nama pengguna atau kata sandi salah."), 401
@@ -61,7 +63,7 @@ def _try_login(username: str, password: str) -> tuple[str | None, int]:
     lang = session.get("lang")
     session.clear()  # a new session (no fixation)
     session.permanent = True
-    session.update(staff_id=user.id, login_at=int(now_unix()), seen_at=int(now_unix()))
+    session["sid"] = staff_sessions.start(user.id, now_unix(), *session_limits())
     if lang:
         session["lang"] = lang
     log.info("district staff login: %s", user.username)
@@ -85,7 +87,8 @@ def login():
 
 @dashboard.post("/logout")
 def logout():
-    """End the session."""
+    """End the session, on the server too: a copy of the cookie saved before this no longer logs anybody in."""
+    staff_sessions.end(session.get("sid", ""))
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -14,19 +14,14 @@ from ..models import LoginThrottle
 log = logging.getLogger(__name__)
 
 
-def locked_until(username: str, now: datetime) -> datetime | None:
-    """When the lock on `username` ends, or None when it may try now."""
-    row = LoginThrottle.get_or_none(LoginThrottle.username == username)
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        return row.locked_until
-    return None
+def reserve_attempt(username: str, now: datetime, max_failures: int, lock_seconds: int) -> bool | None:
+    """Count one login attempt as a failure BEFORE its password is checked; a success clears it afterwards.
 
-
-def record_failure(username: str, now: datetime, max_failures: int, lock_seconds: int) -> bool:
-    """Count one wrong password; returns True when this one locked the name.
-
-    Failures older than the lock period are forgotten, and so are rows nobody has touched since (so guessing
-    many made-up names cannot grow the table for ever).
+    :returns: None when the name is locked (do not check the password at all); True when this attempt is the
+        last one allowed and has locked the name (a wrong password then answers "locked"); False otherwise.
+    Counting first is what makes the limit hold in parallel: of 20 simultaneous guesses with a limit of 5, five
+    get a password check and fifteen are refused without one. Failures older than the lock period are forgotten,
+    and so are rows nobody has touched since (so guessing many made-up names cannot grow the table for ever).
     """
     cutoff = now - timedelta(seconds=lock_seconds)
     with write_transaction():
@@ -34,18 +29,22 @@ def record_failure(username: str, now: datetime, max_failures: int, lock_seconds
             (LoginThrottle.last_failure_at < cutoff)
             & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until < now))).execute()
         LoginThrottle.insert(username=username, failures=0, last_failure_at=now).on_conflict_ignore().execute()
-        # One UPDATE: the row lock (PostgreSQL) or the write lock (SQLite) makes concurrent failures all count.
-        LoginThrottle.update(failures=LoginThrottle.failures + 1, last_failure_at=now).where(
-            LoginThrottle.username == username).execute()
+        # One conditional UPDATE: the row lock (PostgreSQL) or the write lock (SQLite) makes parallel attempts
+        # queue here, and each sees the lock the one before it may have set.
+        counted = LoginThrottle.update(failures=LoginThrottle.failures + 1, last_failure_at=now).where(
+            (LoginThrottle.username == username)
+            & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until <= now))).execute()
+        if not counted:
+            return None
         row = LoginThrottle.get(LoginThrottle.username == username)
         if row.failures < max_failures:
             return False
         LoginThrottle.update(failures=0, locked_until=now + timedelta(seconds=lock_seconds)).where(
             LoginThrottle.id == row.id).execute()
-    log.warning("district login locked for %d s after %d failures: %s", lock_seconds, max_failures, username)
+    log.warning("district login locked for %d s after %d attempts: %s", lock_seconds, max_failures, username)
     return True
 
 
 def clear(username: str) -> None:
-    """A successful login forgets earlier failures."""
+    """A successful login forgets earlier failures (and its own reserved attempt, and a lock it set)."""
     LoginThrottle.delete().where(LoginThrottle.username == username).execute()

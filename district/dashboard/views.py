@@ -50,7 +50,9 @@ def problem_words(problem: str) -> str:
 def _local(naive_utc: datetime | None) -> str:
     if naive_utc is None:
         return _("belum pernah")
-    return naive_utc.replace(tzinfo=timezone.utc).astimezone(_cfg().zone).strftime("%d-%m-%Y %H:%M")
+    moment = naive_utc.replace(tzinfo=timezone.utc).astimezone(_cfg().zone)
+    hours = (moment.utcoffset() or timedelta(0)).total_seconds() / 3600
+    return f"{moment:%d-%m-%Y %H:%M} " + {7: "WIB", 8: "WITA", 9: "WIT"}.get(int(hours), f"UTC{hours:+g}")
 
 
 def _age(naive_utc: datetime | None) -> str:

@@ -110,8 +110,10 @@ def letter_receipt(
     track_url: str,
     created_at: datetime,
     name_masked: str,
+    next_step: str = "",
 ) -> Receipt:
-    """The receipt for a letter request taken at the kiosk."""
+    """The receipt for a letter request taken at the kiosk; ``next_step`` says what happens now
+    ("Menunggu berkas: bawa fotokopi KK ke loket.")."""
     receipt = Receipt(title=f"permohonan {reference}")
     _header(receipt, village_name)
     receipt.add(
@@ -122,8 +124,10 @@ def letter_receipt(
         KeyValue("Pemohon", name_masked),
         KeyValue("Status", status_label),
         KeyValue("Diajukan", format_short(created_at)),
-        Separator(),
     )
+    if next_step:
+        receipt.add(Text(next_step, bold=True))
+    receipt.add(Separator())
     if requirements:
         receipt.add(Text("Bawa dokumen berikut ke loket:", bold=True))
         receipt.add(*(Text(f"- {item}") for item in requirements))

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from anjungan_core.version import running_version
 
 from .. import ratelimit
-from ..devices import pair, record_heartbeat
+from ..clock import to_iso
+from ..devices import check_pairing_code, pair, record_heartbeat
 from ..errors import ApiError
 from ..models import VillageProfile
 from . import clock, device_required, json_body, kiosk_api
@@ -23,7 +24,8 @@ def health():
     village = VillageProfile.select().first()
     verdict = clock().verdict
     return jsonify({"status": "ok", "version": running_version(),
-                    "village": {"code": village.code if village else "", "name": village.name if village else ""},
+                    "village": {"code": village.code if village else "", "name": village.name if village else "",
+                                "timezone": clock().zone.key},
                     "clock": {"trusted": verdict.trusted, "source": verdict.source, "reason": verdict.reason,
                               "now": clock().now().isoformat(timespec="seconds")}})
 
@@ -47,6 +49,25 @@ def pair_device():
         ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now)
         raise
     return jsonify({"token": token, "device": {"id": device.id, "name": device.name, "kind": device.kind}}), 201
+
+
+@kiosk_api.post("/devices/pair/check")
+def check_pair_code():
+    """Whether a pairing code would pair now, and until when; the code stays unused (a technician's dry run).
+    Wrong tries count against the same limit as pairing, so codes cannot be probed here either."""
+    now = clock().utcnow()
+    key = f"pair:{request.remote_addr}"
+    if ratelimit.blocked(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now):
+        raise ApiError(429, "too_many_tries", _("Terlalu banyak percobaan. Tunggu 10 menit."))
+    code = json_body().get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise ApiError(400, "invalid_body", _("Kode pemasangan wajib diisi."))
+    try:
+        row = check_pairing_code(code.strip(), now)
+    except ApiError:
+        ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now)
+        raise
+    return jsonify({"valid": True, "kind": row.kind, "expires_at": to_iso(row.expires_at)})
 
 
 @kiosk_api.post("/devices/heartbeat")

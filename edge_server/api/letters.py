@@ -21,7 +21,12 @@ def _full_session():
 @device_required
 def letter_types():
     """The letters residents can ask for at a kiosk, with their fields and documents to bring."""
-    return jsonify({"letter_types": letters.letter_types_json()})
+    return jsonify({"letter_types": letters.letter_types_json(detail=_detail())})
+
+
+def _detail() -> bool:
+    """?detail=1: the kiosk's extras (descriptions, purpose choices, documents to bring) beyond the contract."""
+    return request.args.get("detail") == "1"
 
 
 @kiosk_api.post("/letters")
@@ -36,8 +41,8 @@ def request_letter():
     letter = letters.create_request(session.resident, body.get("type"), body.get("fields", {}), clock=clock(),
                                     device=g.device)
     ticket = letters.attach_ticket(letter, clock(), g.device)
-    base_url = config().base_url()
-    return jsonify({"letter": letters.letter_json(letter, base_url),
+    base_url = config().public_pages_url()
+    return jsonify({"letter": letters.letter_json(letter, base_url, _detail()),
                     "ticket": queue.ticket_json(ticket, base_url) if ticket else None}), 201
 
 
@@ -46,6 +51,6 @@ def request_letter():
 def list_letters():
     """The identified resident's letter requests, newest first."""
     session = _full_session()
-    base_url = config().base_url()
+    base_url = config().public_pages_url()
     found = letters.resident_letters(session.resident_id)
-    return jsonify({"letters": [letters.letter_json(letter, base_url) for letter in found]})
+    return jsonify({"letters": [letters.letter_json(letter, base_url, _detail()) for letter in found]})

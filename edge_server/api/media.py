@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 
+from anjungan_core.calendar_words import zone_label
+
 from ..clock import to_iso
 from ..errors import ApiError
 from ..info import announcements as notices
@@ -35,7 +37,7 @@ def camera_json(camera: Camera, now) -> dict:
         if has_image:
             shown = local_time(camera.last_image_at, clock().zone)
             message = _("Kamera tidak tersedia. Gambar terakhir %(day)s pukul %(time)s.",
-                        day=shown.strftime("%d/%m"), time=shown.strftime("%H.%M"))
+                        day=shown.strftime("%d/%m"), time=f"{shown:%H.%M} {zone_label(shown)}")
         else:
             message = _("Kamera tidak tersedia.")
     return {

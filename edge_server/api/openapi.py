@@ -59,6 +59,9 @@ def spec() -> dict:
                 "type": "object", "required": ["code"],
                 "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}, auth=False,
                 errors=("400", "401", "429"))},
+            "/devices/pair/check": {"post": _op("Whether a pairing code would pair now (it stays unused)", body={
+                "type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}, auth=False,
+                errors=("400", "401", "429"))},
             "/devices/heartbeat": {"post": _op("Device status", body=heartbeat_body)},
             "/services": {"get": _op("Services with waiting counts and estimates")},
             "/tickets": {"post": take},

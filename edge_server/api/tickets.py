@@ -53,7 +53,7 @@ def take_ticket():
     service_code, priority = _ticket_body()
     resident_id = resident_for_session()
     key = request.headers.get("Idempotency-Key")
-    base_url = config().base_url()
+    base_url = config().public_pages_url()
     if key is None:
         ticket = queue.issue_ticket(service_code, clock=clock(), priority=priority, device=g.device,
                                     resident_id=resident_id)
@@ -84,7 +84,7 @@ def get_ticket(ticket_id: str):
     ticket = Ticket.get_or_none(Ticket.id == ticket_id[:64])
     if ticket is None:
         raise ApiError(404, "unknown_ticket", _("Tiket tidak ditemukan."))
-    return jsonify({"ticket": queue.ticket_json(ticket, config().base_url())})
+    return jsonify({"ticket": queue.ticket_json(ticket, config().public_pages_url())})
 
 
 @kiosk_api.post("/tickets/<ticket_id>/printed")

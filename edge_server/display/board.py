@@ -5,6 +5,8 @@ from datetime import UTC, datetime, time
 
 from peewee import fn
 
+from anjungan_core.calendar_words import zone_label
+
 from ..clock import Clock, to_iso
 from ..models import Announcement, CallEvent, Counter, VillageProfile
 from .words import call_sentence
@@ -97,4 +99,5 @@ def board_state(clock: Clock) -> dict:
         "announcements": announcements_now(clock),
         "server_time": clock.now().isoformat(timespec="seconds"),
         "timezone": clock.zone.key,
+        "zone_name": zone_label(clock.local()),
     }

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from anjungan_core.calendar_words import DAYS, MONTHS
+from anjungan_core.calendar_words import DAYS, MONTHS, zone_label
 
 from ..models import Holiday, Service, ServiceHours
 from . import hours
@@ -65,7 +65,7 @@ def when_text(opening: datetime, now: datetime) -> str:
     else:
         day = _("%(weekday)s, %(day)d %(month)s", weekday=day_name(opening.weekday()), day=opening.day,
                 month=_(MONTHS[opening.month - 1]))
-    return _("%(day)s pukul %(time)s", day=day, time=_time_text(opening))
+    return _("%(day)s pukul %(time)s", day=day, time=f"{_time_text(opening)} {zone_label(opening)}")
 
 
 def closed_message(name: str, schedule: hours.Schedule, at: datetime) -> str:

@@ -17,6 +17,8 @@ from anjungan_core.calendar_words import indonesian_date
 
 from ..clock import Clock
 from ..models import LetterRequest, VillageProfile
+from ..residents import row_rules
+from ..residents.opensid_codes import display_label
 from . import rules
 from .service import field_values
 
@@ -68,12 +70,33 @@ def logo_data_uri(data_dir: str | Path) -> str | None:
 
 
 def address_line(resident) -> str:
-    parts = [resident.address] if resident.address else []
-    if resident.rt or resident.rw:
-        parts.append(f"RT {resident.rt or '-'}/RW {resident.rw or '-'}")
-    if resident.dusun and resident.dusun.lower() not in (resident.address or "").lower():
-        parts.append(f"Dusun {resident.dusun}")
+    """`Jl. Melati, RT 002/RW 001, Dusun Krajan`; OpenSID's `-` and a missing RT or RW are left out (values
+    stored before the import cleaned them are cleaned here too)."""
+    address = row_rules.blank(resident.address or "")
+    rt, rw = row_rules.padded_number(resident.rt or ""), row_rules.padded_number(resident.rw or "")
+    dusun = row_rules.dusun_name(resident.dusun or "")
+    parts = [address] if address else []
+    if rt and rw:
+        parts.append(f"RT {rt}/RW {rw}")
+    elif rt or rw:
+        parts.append(f"RT {rt}" if rt else f"RW {rw}")
+    if dusun and dusun.lower() not in address.lower():
+        parts.append(f"Dusun {dusun}")
     return ", ".join(parts) or "-"
+
+
+def identity_rows(resident) -> list[tuple[str, str]]:
+    """The identity block every letter prints, with labels for OpenSID codes ("Pekerjaan: Wiraswasta", never
+    "Pekerjaan: 88")."""
+    birth = ", ".join(x for x in (row_rules.blank(resident.birth_place or ""),
+                                  indonesian_date(resident.birth_date) if resident.birth_date else "") if x)
+    return [
+        ("Nama", resident.name), ("NIK", resident.nik), ("Tempat/Tanggal Lahir", birth or "-"),
+        ("Jenis Kelamin", SEX_WORDS.get(resident.sex, resident.sex or "-")),
+        ("Agama", display_label("religion", resident.religion) or "-"),
+        ("Pekerjaan", display_label("occupation", resident.occupation) or "-"),
+        ("Alamat", address_line(resident)), ("No. KK", row_rules.blank(resident.no_kk or "") or "-"),
+    ]
 
 
 def letter_context(letter: LetterRequest, clock: Clock, base_url: str, chosen: Paper,
@@ -87,20 +110,13 @@ def letter_context(letter: LetterRequest, clock: Clock, base_url: str, chosen: P
     body = rules.render_body(letter_type.template, {**field_values(letter), **village})
     until = rules.valid_until(day, letter_type.validity_days)
     verification_url = f"{base_url}/verifikasi/{letter.verification_code}" if letter.verification_code else None
-    birth = ", ".join(x for x in (resident.birth_place,
-                                  indonesian_date(resident.birth_date) if resident.birth_date else "") if x)
     return {
         "paper": chosen,
         "village": profile,
         "logo": logo,
         "title": letter_type.name.upper(),
         "number": letter.letter_number,
-        "identity": [
-            ("Nama", resident.name), ("NIK", resident.nik), ("Tempat/Tanggal Lahir", birth or "-"),
-            ("Jenis Kelamin", SEX_WORDS.get(resident.sex, resident.sex or "-")),
-            ("Agama", resident.religion or "-"), ("Pekerjaan", resident.occupation or "-"),
-            ("Alamat", address_line(resident)), ("No. KK", resident.no_kk or "-"),
-        ],
+        "identity": identity_rows(resident),
         "paragraphs": [p for p in body.split("\n") if p.strip()],
         "valid_until": indonesian_date(until) if until else None,
         "place_date": f"{profile.name}, {indonesian_date(day)}",

@@ -57,6 +57,36 @@ def check_transition(current: int, target: int) -> None:
         raise TransitionError(current, target)
 
 
+def next_status(current: int) -> int | None:
+    """The one step the console offers, in DOMAIN.md's order (0 -> 1 -> 2 -> 3 -> 4); None once closed."""
+    return current + 1 if current in OPEN_STATUSES else None
+
+
+def walk(current: int, target: int) -> list[int]:
+    """The statuses a forward move passes through, in order, ending at `target` (cancel goes straight there).
+
+    :raises TransitionError: when `can_move` says no.
+    """
+    check_transition(current, target)
+    return [target] if target == CANCELLED else list(range(current + 1, target + 1))
+
+
+def approves(current: int, target: int) -> bool:
+    """Whether the move passes 'menunggu tanda tangan', the step where staff vouch for the documents."""
+    return current < AWAITING_SIGNATURE <= target < CANCELLED
+
+
+def can_correct(current: int, target: int) -> bool:
+    """An admin's correction: back to any earlier status (a cancelled request may be reopened)."""
+    return current in STATUSES and target in STATUSES and target < current
+
+
+def missing_documents(requirements: list[str], checked: list[str]) -> list[str]:
+    """The required documents not ticked yet, in the type's order."""
+    ticked = set(checked)
+    return [item for item in requirements if item not in ticked]
+
+
 def needs_number(target: int, current_number: str | None) -> bool:
     """A letter gets its number when it first reaches 'menunggu tanda tangan' or later (not on cancel)."""
     return current_number is None and NUMBERED_FROM <= target <= PICKED_UP

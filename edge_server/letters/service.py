@@ -15,7 +15,10 @@ from ..db import write_transaction
 from ..errors import ApiError
 from ..models import AuditLog, LetterRequest, LetterSequence, LetterType, Resident, VillageProfile
 from ..sync.outbox import record_event
+from ..sync.public_links import token_digest, verification_data
+from . import checklist as documents
 from . import rules
+from .catalog import COMMON_PURPOSES, DESCRIPTIONS
 
 log = logging.getLogger(__name__)
 DEFAULT_SETTINGS = {"letter_counter": rules.COUNTER_PER_TYPE, "letter_number_format": rules.DEFAULT_NUMBER_FORMAT,
@@ -61,25 +64,42 @@ def type_requirements(letter_type: LetterType) -> list[str]:
     return json.loads(letter_type.requirements or "[]")
 
 
-def letter_types_json(self_service_only: bool = True) -> list[dict]:
-    """The contract's letter-type list for kiosks."""
+def letter_types_json(self_service_only: bool = True, detail: bool = False) -> list[dict]:
+    """The contract's letter-type list for kiosks; `detail` adds each type's one-line description and the
+    common purposes as `choices` on "keperluan" (kiosks ask with ?detail=1; the plain shape stays exact)."""
     query = LetterType.select().where(LetterType.active == True)  # noqa: E712
     if self_service_only:
         query = query.where(LetterType.self_service == True)  # noqa: E712
-    return [{"code": t.code, "name": t.name,
-             "fields": [{"name": f["name"], "label": f["label"], "required": bool(f.get("required"))}
-                        for f in type_fields(t)],
-             "requirements": type_requirements(t)}
-            for t in query.order_by(LetterType.sort_order, LetterType.code)]
+    rows = []
+    for t in query.order_by(LetterType.sort_order, LetterType.code):
+        row = {"code": t.code, "name": t.name, "fields": [_field_json(f, detail) for f in type_fields(t)],
+               "requirements": type_requirements(t)}
+        if detail:
+            row["description"] = description(t)
+        rows.append(row)
+    return rows
+
+
+def description(letter_type: LetterType) -> str:
+    """The one line residents read under the name: the admin's, else the catalogue's for that code."""
+    return letter_type.description or DESCRIPTIONS.get(letter_type.code, "")
+
+
+def _field_json(field: dict, detail: bool) -> dict:
+    """A field for kiosks; in detail "keperluan" carries the common purposes as one-tap choices."""
+    out = {"name": field["name"], "label": field["label"], "required": bool(field.get("required"))}
+    if detail and field["name"] == "keperluan":
+        out["choices"] = list(COMMON_PURPOSES)
+    return out
 
 
 def status_label(status: int) -> str:
     return _(rules.STATUS_LABELS[status])
 
 
-def letter_json(letter: LetterRequest, base_url: str) -> dict:
-    """The contract's letter object L."""
-    return {
+def letter_json(letter: LetterRequest, base_url: str, detail: bool = False) -> dict:
+    """The contract's letter object L; `detail` adds `to_bring` (documents still to show at the counter)."""
+    out = {
         "id": letter.id,
         "reference": letter.reference,
         "type": letter.letter_type.code,
@@ -92,6 +112,13 @@ def letter_json(letter: LetterRequest, base_url: str) -> dict:
         "track_url": f"{base_url}/s/{letter.track_token}",
         "created_at": to_iso(letter.created_at),
     }
+    if detail:
+        out["to_bring"] = to_bring(letter)
+    return out
+
+
+checklist = documents.ticked  # the ticked documents of a request
+to_bring = documents.to_bring  # what the resident still has to show at the counter
 
 
 def field_values(letter: LetterRequest) -> dict[str, str]:
@@ -148,7 +175,8 @@ def create_request(resident: Resident, type_code: object, values: object, *, clo
             updated_at=now)
         record_event("letter.requested", local_day, {
             "letter_id": letter.id, "reference": letter.reference, "type": letter_type.code, "source": source,
-            "status": letter.status}, now)
+            "status": letter.status, "type_name": letter_type.name,
+            "track_hash": token_digest(letter.track_token)}, now)
         if actor:
             AuditLog.create(at=now, actor=actor, action="letter.create", target=letter.reference,
                             detail=letter_type.code)
@@ -179,31 +207,126 @@ def get_letter(letter_id: str) -> LetterRequest:
     return letter
 
 
-def change_status(letter_id: str, target: object, *, clock: Clock, actor: str) -> LetterRequest:
+def save_checklist(letter_id: str, checked: object, *, clock: Clock, actor: str) -> LetterRequest:
+    """Staff tick the documents they have seen ("Dokumen yang diperiksa").
+
+    :raises ApiError: 400 invalid_checklist, 404 unknown_letter, 409 letter_closed.
+    """
+    now = clock.utcnow()
+    with write_transaction():
+        letter = get_letter(letter_id)
+        if letter.status not in rules.OPEN_STATUSES:
+            raise ApiError(409, "letter_closed", _("Permohonan ini sudah selesai dan tidak bisa diubah."))
+        documents.store(letter, documents.clean(letter.letter_type, checked), now, actor)
+    return get_letter(letter.id)
+
+
+def change_status(letter_id: str, target: object, *, clock: Clock, actor: str, checked: object = None,
+                  reason: object = None) -> LetterRequest:
     """Move a request forward (or cancel it); reaching 2 or later gives it its number.
 
-    :raises ApiError: 400 invalid_status, 404 unknown_letter, 409 invalid_transition.
+    A forward skip walks through each status in between, each step its own event and audit row, so the
+    record reads in DOMAIN.md's order. With `checked` (the ticked documents) the list is saved first and an
+    approval (a move through 2) needs every required document or a `reason`; without it the contract's plain
+    `{"status": n}` move is kept.
+
+    :raises ApiError: 400 invalid_status/invalid_checklist/invalid_reason, 404 unknown_letter,
+        409 invalid_transition/checklist_incomplete.
     """
     if isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 5:
         raise ApiError(400, "invalid_status", _("status harus angka 1-5."))
+    why = documents.clean_reason(reason)
     now = clock.utcnow()
     local = clock.local()
     with write_transaction():
         letter = get_letter(letter_id)
-        if not rules.can_move(letter.status, target):
+        try:
+            steps = rules.walk(letter.status, target)
+        except rules.TransitionError:
             raise ApiError(409, "invalid_transition", _("Status %(old)s tidak bisa diubah menjadi %(new)s.",
-                                                        old=status_label(letter.status), new=status_label(target)))
-        updates = {"status": target, "updated_at": now}
-        if rules.needs_number(target, letter.letter_number):
-            clock.require_trusted()  # a number carries its year: never from a clock nobody vouches for
-            updates.update(_number_for(letter.letter_type, local, now))
-        LetterRequest.update(**updates).where(LetterRequest.id == letter.id).execute()
-        record_event("letter.status_changed", local.date(), {
-            "letter_id": letter.id, "type": letter.letter_type.code, "from": letter.status, "to": target,
-            "letter_number": updates.get("letter_number", letter.letter_number)}, now)
-        AuditLog.create(at=now, actor=actor, action="letter.status", target=letter.reference,
-                        detail=f"{letter.status}->{target} {updates.get('letter_number', '')}".strip())
+                                                        old=status_label(letter.status),
+                                                        new=status_label(target))) from None
+        approved_with = ""
+        if checked is not None:
+            ticked = documents.clean(letter.letter_type, checked)
+            documents.store(letter, ticked, now, actor)
+            missing = rules.missing_documents(type_requirements(letter.letter_type), ticked)
+            if rules.approves(letter.status, target):
+                if missing and not why:
+                    raise ApiError(409, "checklist_incomplete", _(
+                        "Dokumen belum lengkap: %(missing)s. Centang dokumennya atau tulis alasannya.",
+                        missing=", ".join(missing)), missing=missing)
+                approved_with = documents.detail(letter.letter_type, ticked)
+        number = letter.letter_number
+        current = letter.status
+        for step in steps:
+            updates = {"status": step, "updated_at": now}
+            if rules.needs_number(step, number):
+                clock.require_trusted()  # a number carries its year: never from a clock nobody vouches for
+                updates.update(_number_for(letter.letter_type, local, now))
+                number = updates["letter_number"]
+            LetterRequest.update(**updates).where(LetterRequest.id == letter.id).execute()
+            record_event("letter.status_changed", local.date(), {
+                "letter_id": letter.id, "type": letter.letter_type.code, "from": current, "to": step,
+                "letter_number": number}, now)
+            notes = [f"{current}->{step}", updates.get("letter_number", "")]
+            if step == rules.AWAITING_SIGNATURE and approved_with:
+                notes.append(f"dokumen {approved_with}")
+            if why:
+                notes.append(f"alasan: {why}")
+            AuditLog.create(at=now, actor=actor, action="letter.status", target=letter.reference,
+                            detail=" ".join(n for n in notes if n)[:2000])
+            current = step
+        if number != letter.letter_number or (target == rules.CANCELLED and letter.verification_code):
+            record_event("letter.verification", local.date(), verification_event(get_letter(letter.id), clock), now)
     return get_letter(letter.id)
+
+
+def verification_event(letter: LetterRequest, clock: Clock) -> dict:
+    """The `letter.verification` data of a numbered letter: the hub's public verification page shows it."""
+    issued = clock.local(letter.numbered_at).date()
+    return verification_data(letter.id, letter.verification_code, letter.letter_number, letter.letter_type.code,
+                             letter.letter_type.name, issued,
+                             rules.valid_until(issued, letter.letter_type.validity_days),
+                             letter.status == rules.CANCELLED, letter.resident.name)
+
+
+def correct_status(letter_id: str, target: object, reason: object, *, clock: Clock, actor: str) -> LetterRequest:
+    """An admin puts a mistaken status back (to any earlier one, a cancelled request reopened) with a reason.
+    A number already given stays with the letter (numbers are never reused).
+
+    :raises ApiError: 400 invalid_status/reason_required, 404 unknown_letter, 409 invalid_correction.
+    """
+    if isinstance(target, bool) or not isinstance(target, int) or target not in rules.STATUSES:
+        raise ApiError(400, "invalid_status", _("status harus angka 0-5."))
+    why = documents.clean_reason(reason)
+    if not why:
+        raise ApiError(400, "reason_required", _("Tulis alasan koreksi."))
+    now = clock.utcnow()
+    with write_transaction():
+        letter = get_letter(letter_id)
+        if not rules.can_correct(letter.status, target):
+            raise ApiError(409, "invalid_correction", _("Status %(old)s tidak bisa dikoreksi menjadi %(new)s.",
+                                                        old=status_label(letter.status),
+                                                        new=status_label(target)))
+        LetterRequest.update(status=target, updated_at=now).where(LetterRequest.id == letter.id).execute()
+        record_event("letter.status_changed", clock.business_date(), {
+            "letter_id": letter.id, "type": letter.letter_type.code, "from": letter.status, "to": target,
+            "letter_number": letter.letter_number, "correction": True}, now)
+        if letter.verification_code:  # the hub's verification page follows a corrected (or reopened) letter
+            record_event("letter.verification", clock.business_date(), verification_event(get_letter(letter.id), clock),
+                         now)
+        AuditLog.create(at=now, actor=actor, action="letter.correct", target=letter.reference,
+                        detail=f"{letter.status}->{target} alasan: {why}"[:2000])
+    log.info("letter %s corrected %s->%s by %s", letter.reference, letter.status, target, actor)
+    return get_letter(letter.id)
+
+
+def history(letter: LetterRequest) -> list[AuditLog]:
+    """The audit rows about one request, oldest first (creation, checklist, moves, corrections)."""
+    return list(AuditLog.select().where((AuditLog.target == letter.reference) &
+                                        AuditLog.action.startswith("letter."))
+                .order_by(AuditLog.at, AuditLog.id))
 
 
 def _number_for(letter_type: LetterType, local, now) -> dict:

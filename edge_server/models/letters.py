@@ -16,6 +16,7 @@ class LetterType(BaseModel):
     self_service = BooleanField(default=True)
     active = BooleanField(default=True)
     sort_order = IntegerField(default=0)
+    description = CharField(default="")  # one line for residents at the kiosk (migration 16)
 
 
 class LetterSequence(BaseModel):
@@ -48,6 +49,7 @@ class LetterRequest(BaseModel):
     device = ForeignKeyField(Device, null=True, on_delete="SET NULL")
     ticket_id = CharField(null=True)
     note = TextField(default="")
+    checklist = TextField(default="[]")  # JSON: the documents staff have checked (migration 15)
     created_at = DateTimeField(index=True)
     updated_at = DateTimeField()
 

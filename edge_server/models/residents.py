@@ -21,6 +21,13 @@ class Resident(BaseModel):
     dusun = CharField(default="")
     rt = CharField(default="")
     rw = CharField(default="")
+    # from OpenSID's reference tables, in the spelling of residents/opensid_codes.py (migration 11)
+    education = CharField(default="")
+    family_relation = CharField(default="")  # hubungan dalam keluarga (kk_level)
+    citizenship = CharField(default="")
+    blood_type = CharField(default="")
+    disability = CharField(default="")
+    life_status = CharField(default="")  # status_dasar: Hidup, Mati, Pindah, ...; not Hidup imports inactive
     rfid_uid = CharField(null=True, unique=True)  # the e-KTP chip UID as the reader types it
     pin_hash = CharField(null=True)  # slow salted hash (cfg.pin_hash); the PIN itself is never stored
     pin_set_at = DateTimeField(null=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from anjungan_core.calendar_words import indonesian_date
+from anjungan_core.calendar_words import indonesian_date, zone_label
 from anjungan_core.nik import mask_name
 
 from ..letters import rules
@@ -38,10 +38,9 @@ def letter_status(token: str):
     return _private(render_template(
         "public/letter_status.html", letter=letter, type_name=letter.letter_type.name,
         status_label=letters.status_label(letter.status), cancelled=letter.status == rules.CANCELLED,
-        steps=steps, created=f"{indonesian_date(created.date())} {created:%H:%M}",
+        steps=steps, created=f"{indonesian_date(created.date())} {created:%H:%M} {zone_label(created)}",
         name_masked=mask_name(letter.resident.name),
-        requirements=letters.type_requirements(letter.letter_type) if letter.status < rules.AWAITING_SIGNATURE
-        else []))
+        requirements=letters.to_bring(letter)))  # what staff have not ticked yet, while it is being checked
 
 
 @public.get("/verifikasi/<code>")

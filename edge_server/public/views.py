@@ -65,7 +65,7 @@ def wait_label(status: str, minutes: int) -> str | None:
 def ticket_view(ticket: Ticket) -> dict:
     """What the tracking page shows: the contract's numbers, with words, and nothing about the person."""
     cfg = current_app.extensions["edge_config"]
-    t = queue.ticket_json(ticket, cfg.base_url(), cfg.default_service_minutes)
+    t = queue.ticket_json(ticket, cfg.public_pages_url(), cfg.default_service_minutes)
     return {
         "number": t["number"],
         "service": t["service"],

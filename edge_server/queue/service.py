@@ -15,6 +15,7 @@ from ..errors import ApiError
 from ..info import schedule as office_hours
 from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket, TicketSequence
 from ..sync.outbox import record_event
+from ..sync.public_links import token_digest
 from . import rules
 
 RECENT_DONE = 20
@@ -63,7 +64,8 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
         )
         record_event("ticket.issued", today, {
             "ticket_id": ticket.id, "service": service.code, "number": rules.format_number(service.code, number),
-            "priority": bool(priority), "source": source,
+            "priority": bool(priority), "source": source, "service_name": service.name,
+            "track_hash": token_digest(ticket.track_token),
         }, now)
     return ticket
 
@@ -144,6 +146,7 @@ def act(ticket_id: str, action: str, *, clock: Clock, staff: StaffUser | None = 
             changes["called_at"] = now
         elif action == "start":
             changes["started_at"] = now
+            event = ("ticket.started", {**base, "counter": ticket.counter.number if ticket.counter_id else None})
         elif action == "finish":
             changes["finished_at"] = now
             begun = ticket.started_at or ticket.called_at or now
@@ -159,7 +162,7 @@ def act(ticket_id: str, action: str, *, clock: Clock, staff: StaffUser | None = 
             if target.id == ticket.service_id:
                 raise ApiError(409, "same_service", _("Tiket sudah di layanan itu."))
             changes.update(service=target, counter=None, called_at=None, started_at=None)
-            event = ("ticket.transferred", {**base, "to_service": target.code})
+            event = ("ticket.transferred", {**base, "to_service": target.code, "to_service_name": target.name})
         if staff is not None:
             changes["staff"] = staff
         Ticket.update(**changes).where(Ticket.id == ticket.id).execute()

@@ -1,7 +1,9 @@
-"""Parse an OpenSID-style resident CSV export into clean rows, or a list of every bad line. Pure: no database.
+"""Parse an OpenSID resident export into clean rows, or a list of every bad line. Pure: no database.
 
-Accepts `;` or `,` separators, UTF-8 with or without BOM, common header spellings, dates as `YYYY-MM-DD`
-or `DD-MM-YYYY` (also with `/`). Line numbers count the file's physical lines; the header is line 1.
+Takes OpenSID's own XLSX ("Ekspor Penduduk" with codes or "Ekspor Penduduk Huruf" with labels, 43 columns,
+or its import template), or a CSV saved from Excel: `;` or `,`, UTF-8 with or without BOM, CRLF, common header
+spellings. Line numbers count the CSV file's physical lines, or the sheet's rows for XLSX; the header is line 1.
+What each cell means is in row_rules.
 """
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from anjungan_core.nik import mask_nik
-from drivers.idcard import InvalidNik, parse_nik
+
+from . import row_rules as rules
+from . import spreadsheet
+from .opensid_codes import ALIVE
+from .row_rules import BadLine, parse_date, parse_sex  # noqa: F401  (the importer's public names)
 
 # canonical column -> spellings seen in exports (compared after `_normalise_header`)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -26,33 +32,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "religion": ("agama", "agama_id"),
     "occupation": ("pekerjaan", "pekerjaan_id", "pekerjaan_penduduk"),
     "marital_status": ("status_kawin", "status_perkawinan", "kawin", "status_kawin_id", "perkawinan"),
-    "address": ("alamat", "alamat_sekarang", "alamat_lengkap"),
+    "address": ("alamat", "alamat_lengkap"),
+    "current_address": ("alamat_sekarang",),
     "dusun": ("dusun", "nama_dusun"),
     "rt": ("rt", "no_rt"),
     "rw": ("rw", "no_rw"),
+    "education": ("pendidikan_kk_id", "pendidikan_kk", "pendidikan", "pendidikan_terakhir"),
+    "family_relation": ("kk_level", "hubungan", "hubungan_keluarga", "shdk", "hubungan_dalam_keluarga"),
+    "citizenship": ("warganegara_id", "warganegara", "kewarganegaraan"),
+    "blood_type": ("golongan_darah_id", "golongan_darah", "gol_darah"),
+    "disability": ("cacat_id", "cacat"),
+    "life_status": ("status_dasar", "status_dasar_id"),
 }
 REQUIRED_COLUMNS = ("nik", "name")
-MAX_TEXT = 200
-# OpenSID numeric codes, for exports that carry ids instead of words
-RELIGIONS = {"1": "Islam", "2": "Kristen", "3": "Katholik", "4": "Hindu", "5": "Budha", "6": "Khonghucu",
-             "7": "Kepercayaan Terhadap Tuhan YME"}
-MARITAL = {"1": "Belum Kawin", "2": "Kawin", "3": "Cerai Hidup", "4": "Cerai Mati"}
-MALE = {"l", "lk", "laki-laki", "laki laki", "laki", "pria", "1", "m", "male"}
-FEMALE = {"p", "pr", "perempuan", "wanita", "2", "f", "female"}
-_DATE_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_DATE_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-
-
-@dataclass(frozen=True)
-class BadLine:
-    line: int
-    reason: str  # Indonesian msgid, e.g. "NIK tidak valid: %(why)s"
-    params: dict = field(default_factory=dict)
-
-    def text(self, translate: Callable[..., str] | None = None) -> str:
-        """`line N: why`, the why translated when a gettext function is given."""
-        why = translate(self.reason, **self.params) if translate else self.reason % self.params
-        return f"line {self.line}: {why}"
+PROGRESS_EVERY = 2000
+OPTIONAL_CODED = ("education", "family_relation", "citizenship", "blood_type", "disability", "life_status")
 
 
 @dataclass
@@ -60,6 +54,7 @@ class ImportResult:
     rows: list[dict]
     errors: list[BadLine]
     lines: int = 0
+    warnings: list[BadLine] = field(default_factory=list)
 
 
 def _normalise_header(name: str) -> str:
@@ -90,74 +85,54 @@ def sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def parse_date(text: str) -> date:
-    """`YYYY-MM-DD` or `DD-MM-YYYY` (`-`, `/` or `.` between). :raises ValueError: otherwise."""
-    text = text.strip()
-    match = _DATE_ISO.fullmatch(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = _DATE_DMY.fullmatch(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    raise ValueError(text)
+def _getter(row: list, mapping: dict[str, int]) -> Callable[[str], str]:
+    size = len(row)
+
+    def cell(column: str) -> str:
+        index = mapping.get(column)
+        if index is None or index >= size:
+            return ""
+        value = row[index]
+        return value if type(value) is str else spreadsheet.cell_text(value)  # XLSX numbers and dates
+
+    return cell
 
 
-def parse_sex(text: str) -> str | None:
-    value = text.strip().lower()
-    if value in MALE:
-        return "L"
-    if value in FEMALE:
-        return "P"
-    return None
-
-
-def _cell(row: list[str], mapping: dict[str, int], column: str) -> str:
-    index = mapping.get(column)
-    if index is None or index >= len(row):
-        return ""
-    return " ".join(row[index].split())[:MAX_TEXT]
-
-
-def clean_row(row: list[str], mapping: dict[str, int], today: date) -> tuple[dict | None, BadLine | None]:
-    """One data row -> (resident values, None) or (None, why it is bad); `line` is filled in by the caller."""
-    nik = _cell(row, mapping, "nik").replace(" ", "").replace("'", "")
-    name = _cell(row, mapping, "name")
-    if not nik:
-        return None, BadLine(0, "NIK kosong")
-    try:
-        info = parse_nik(nik, today=today, allow_temporary=True)
-    except InvalidNik as exc:
-        return None, BadLine(0, "NIK %(nik)s tidak valid: %(why)s", {"nik": mask_nik(nik), "why": exc.reason})
+def clean_row(row: list[str], mapping: dict[str, int], today: date
+              ) -> tuple[dict | None, BadLine | None, list[BadLine]]:
+    """One data row -> (resident values, None, warnings) or (None, why it is bad, []); `line` is filled in by
+    the caller."""
+    cell = _getter(row, mapping)
+    nik, info, bad = rules.check_nik(cell("nik"), today)
+    if bad is not None:
+        return None, bad, []
+    name = rules.blank(cell("name"))
     if not name:
-        return None, BadLine(0, "nama kosong (NIK %(nik)s)", {"nik": mask_nik(nik)})
-    birth_text = _cell(row, mapping, "birth_date")
-    birth = None if nik.startswith("0") else info.birth_date
-    if birth_text:
-        try:
-            birth = parse_date(birth_text)
-        except ValueError:
-            return None, BadLine(0, "tanggal lahir '%(value)s' tidak valid (pakai YYYY-MM-DD atau DD-MM-YYYY)",
-                                 {"value": birth_text[:20]})
-        if birth > today or birth.year < 1880:
-            return None, BadLine(0, "tanggal lahir '%(value)s' tidak masuk akal", {"value": birth_text[:20]})
-    sex = parse_sex(_cell(row, mapping, "sex")) or ("" if nik.startswith("0") else info.sex)
-    kk = _cell(row, mapping, "no_kk").replace(" ", "").replace("'", "")
-    if kk and not (len(kk) == 16 and kk.isdigit()):
-        return None, BadLine(0, "nomor KK harus 16 angka (NIK %(nik)s)", {"nik": mask_nik(nik)})
-    religion = _cell(row, mapping, "religion")
-    marital = _cell(row, mapping, "marital_status")
-    return {
-        "nik": nik, "name": name, "no_kk": kk, "sex": sex, "birth_place": _cell(row, mapping, "birth_place"),
-        "birth_date": birth, "religion": RELIGIONS.get(religion, religion),
-        "occupation": _cell(row, mapping, "occupation"), "marital_status": MARITAL.get(marital, marital),
-        "address": _cell(row, mapping, "address"), "dusun": _cell(row, mapping, "dusun"),
-        "rt": _cell(row, mapping, "rt"), "rw": _cell(row, mapping, "rw"),
-    }, None
+        return None, BadLine(0, "nama kosong (NIK %(nik)s)", {"nik": mask_nik(nik)}), []
+    born, bad = rules.birth_date(cell("birth_date"), info, nik, today)
+    if bad is not None:
+        return None, bad, []
+    kk, bad = rules.check_kk(cell("no_kk"), nik)
+    if bad is not None:
+        return None, bad, []
+    values = {"nik": nik, "name": name, "no_kk": kk, "birth_date": born,
+              "sex": rules.parse_sex(cell("sex")) or (info.sex if info else ""),
+              "birth_place": rules.blank(cell("birth_place")),
+              "address": rules.blank(cell("address")) or rules.blank(cell("current_address")),
+              "dusun": rules.dusun_name(cell("dusun")), "rt": rules.padded_number(cell("rt")),
+              "rw": rules.padded_number(cell("rw"))}
+    for column in rules.CODED:
+        if column in OPTIONAL_CODED and column not in mapping:
+            values[column] = None  # not in this file: the import leaves what is stored
+            continue
+        values[column], bad = rules.coded(column, cell(column), nik)
+        if bad is not None:
+            return None, bad, []
+    values["active"] = values["life_status"] in (None, "", ALIVE)
+    return values, None, rules.identity_warnings(values, info)
 
 
-def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
+def _csv_records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
     """(first physical line of the record, cells), skipping blank lines; quoted newlines stay in one record."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_end = 0
@@ -168,6 +143,25 @@ def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
             yield start, cells
 
 
+def _has_required_columns(header: list) -> bool:
+    mapping = map_header(header)
+    return all(column in mapping for column in REQUIRED_COLUMNS)
+
+
+def _records(data: bytes | str) -> tuple[Iterable[tuple[int, list[str]]], int]:
+    """(numbered non-blank records, how many lines or rows there are), from XLSX or CSV.
+
+    :raises spreadsheet.UnreadableWorkbook: for a damaged workbook.
+    """
+    if isinstance(data, bytes) and spreadsheet.is_workbook(data):
+        rows, total = spreadsheet.sheet_rows(data, is_header=_has_required_columns)
+        return ((n, cells) for n, cells in rows if any(c != "" and (type(c) is not str or c.strip())
+                                                       for c in cells)), total
+    text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    return _csv_records(text, sniff_delimiter(first_line)), text.count("\n") + 1
+
+
 def parse_residents(data: bytes | str, today: date,
                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Parse a whole export. Every bad line is reported; `rows` is only meaningful when `errors` is empty.
@@ -175,24 +169,26 @@ def parse_residents(data: bytes | str, today: date,
     :param today: decides the NIK's century and rejects birth dates in the future.
     :param progress: called now and then with (lines done, total lines).
     """
-    text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
-    total = text.count("\n") + 1
-    first_line = text.split("\n", 1)[0]
-    records = _records(text, sniff_delimiter(first_line))
+    try:
+        records, total = _records(data)
+    except spreadsheet.UnreadableWorkbook as exc:
+        return ImportResult([], [BadLine(1, str(exc))])
+    records = iter(records)
     header = next(records, None)
     if header is None:
         return ImportResult([], [BadLine(1, "berkas kosong: baris judul tidak ada")])
-    mapping = map_header(header[1])
+    mapping = map_header([spreadsheet.cell_text(c) for c in header[1]])
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
     if missing:
         names = ", ".join(COLUMNS[c][0] for c in missing)
         return ImportResult([], [BadLine(header[0], "kolom wajib tidak ada: %(columns)s", {"columns": names})])
     rows: list[dict] = []
     errors: list[BadLine] = []
+    warnings: list[BadLine] = []
     seen: dict[str, int] = {}
     line = header[0]
     for line, cells in records:
-        values, bad = clean_row(cells, mapping, today)
+        values, bad, notes = clean_row(cells, mapping, today)
         if bad is not None:
             errors.append(BadLine(line, bad.reason, bad.params))
         elif values["nik"] in seen:
@@ -202,10 +198,11 @@ def parse_residents(data: bytes | str, today: date,
             seen[values["nik"]] = line
             values["line"] = line
             rows.append(values)
-        if progress and line % 2000 == 0:
+            warnings.extend(BadLine(line, note.reason, note.params) for note in notes)
+        if progress and line % PROGRESS_EVERY == 0:
             progress(line, total)
     if progress:
         progress(total, total)
     if not rows and not errors:
         errors.append(BadLine(header[0], "berkas tidak berisi data penduduk"))
-    return ImportResult(rows, errors, line)
+    return ImportResult(rows, errors, line, warnings)

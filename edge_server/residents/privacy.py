@@ -19,7 +19,8 @@ EXPORT_ACTION = "resident.export"
 ACCESS_ACTIONS = (VIEW_ACTION, EXPORT_ACTION)  # both are someone reading the whole record
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
 RESIDENT_COLUMNS = ("nik", "no_kk", "name", "sex", "birth_place", "birth_date", "religion", "occupation",
-                    "marital_status", "address", "dusun", "rt", "rw", "active", "created_at", "updated_at")
+                    "marital_status", "address", "dusun", "rt", "rw", "education", "family_relation", "citizenship",
+                    "blood_type", "disability", "life_status", "active", "created_at", "updated_at")
 
 
 def target(resident_id: int) -> str:

@@ -15,6 +15,8 @@ from ..security import hash_secret
 
 IDENTITY_COLUMNS = ("no_kk", "name", "sex", "birth_place", "birth_date", "religion", "occupation",
                     "marital_status", "address", "dusun", "rt", "rw")
+# the OpenSID reference values only an import writes (the staff form leaves them as they are)
+OPENSID_COLUMNS = ("education", "family_relation", "citizenship", "blood_type", "disability", "life_status")
 BATCH = 5000  # rows per executemany call (progress is reported between calls)
 
 
@@ -31,23 +33,32 @@ def import_rows(rows: list[dict], now: datetime,
                 progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """Insert new residents and update existing ones (by NIK) in one transaction: all or nothing.
 
-    PINs, RFID tags and the active flag of existing residents are kept. Returns (created, updated).
+    PINs and RFID tags of existing residents are kept, and so is their active flag unless the row says the
+    resident is no longer alive here (`active` False: OpenSID's status_dasar is not HIDUP). An OpenSID column
+    the file does not have (value None) leaves what is stored. Returns (created, updated).
     """
     # One prepared upsert run with executemany: ~10x faster than building a query per batch in peewee.
-    columns = ("nik", *IDENTITY_COLUMNS, "active", "created_at", "updated_at")
+    table = Resident._meta.table_name
+    columns = ("nik", *IDENTITY_COLUMNS, *OPENSID_COLUMNS, "active", "created_at", "updated_at")
     names = [getattr(Resident, c).column_name for c in columns]
-    refresh = [getattr(Resident, c).column_name for c in (*IDENTITY_COLUMNS, "updated_at")]
-    sql = (f'INSERT INTO "{Resident._meta.table_name}" ({", ".join(names)}) '
-           f'VALUES ({", ".join("?" * len(names))}) ON CONFLICT("nik") DO UPDATE SET '
-           + ", ".join(f"{c} = excluded.{c}" for c in refresh))
+    marks = ["?"] * (1 + len(IDENTITY_COLUMNS)) + ["COALESCE(?, '')"] * len(OPENSID_COLUMNS) + ["?"] * 3
+    refresh = [f"{c} = excluded.{c}" for c in (*IDENTITY_COLUMNS, "updated_at")]
+    refresh += [f'{c} = COALESCE(?, "{table}".{c})' for c in OPENSID_COLUMNS]
+    refresh.append(f'active = CASE WHEN excluded.active THEN "{table}".active ELSE 0 END')
+    sql = (f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join(marks)}) '
+           f'ON CONFLICT("nik") DO UPDATE SET ' + ", ".join(refresh))
+
+    def params(r: dict) -> tuple:
+        extras = tuple(r.get(c) for c in OPENSID_COLUMNS)
+        return (r["nik"], *(r[c] for c in IDENTITY_COLUMNS), *extras, r.get("active", True), now, now, *extras)
+
     created = 0
     with write_transaction():
         known = {nik for (nik,) in Resident.select(Resident.nik).tuples()}
         connection = database.connection()
         for start in range(0, len(rows), BATCH):
             chunk = rows[start:start + BATCH]
-            connection.executemany(sql, [(r["nik"], *(r[c] for c in IDENTITY_COLUMNS), True, now, now)
-                                         for r in chunk])
+            connection.executemany(sql, [params(r) for r in chunk])
             created += sum(1 for r in chunk if r["nik"] not in known)
             if progress:
                 progress(start + len(chunk), len(rows))
@@ -67,10 +78,14 @@ def search(query: str, limit: int = 50, offset: int = 0) -> list[Resident]:
 
 
 def validate_nik(nik: str, today) -> str:
-    """A NIK staff typed; temporary NIKs (starting with 0) are allowed here.
+    """A NIK staff typed; temporary NIKs (starting with 0, e.g. OpenSID's `0` + village code + serial) are
+    allowed here.
 
     :raises ResidentError: with the reason it is not valid.
     """
+    nik = (nik or "").strip()
+    if len(nik) == 16 and nik.isascii() and nik.isdigit() and nik[0] == "0":
+        return nik
     try:
         return parse_nik(nik, today=today, allow_temporary=True).nik
     except InvalidNik as exc:

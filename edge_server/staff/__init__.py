@@ -17,6 +17,7 @@ def init_app(app, csrf) -> None:
         auth,
         clock,
         console,
+        dates,
         letter_types,
         letters,
         privacy,
@@ -35,6 +36,7 @@ def init_app(app, csrf) -> None:
     register.init_app(app)
     privacy.init_app(app)
     sync_page.init_app(app)
+    dates.init_app(app)
 
     info_pages.init_app(app, csrf)
     app.register_blueprint(staff)
@@ -43,6 +45,15 @@ def init_app(app, csrf) -> None:
     from flask_babel import lazy_gettext
 
     register_nav(app, "staff.survey_results", lazy_gettext("Survei"))
+
+    @app.template_filter("village_time")
+    def _village_time(naive_utc, fmt: str = "%d-%m-%Y %H:%M") -> str:
+        """A stored (naive UTC) or ISO instant as village time with its zone name, for every console page."""
+        from datetime import datetime
+
+        if isinstance(naive_utc, str):
+            naive_utc = datetime.fromisoformat(naive_utc.replace("Z", "+00:00"))
+        return app.extensions["clock"].shown(naive_utc, fmt)
 
     @app.context_processor
     def _nav():

@@ -19,7 +19,7 @@ def _clock():
 
 
 def _base_url() -> str:
-    return current_app.extensions["edge_config"].base_url()
+    return current_app.extensions["edge_config"].public_pages_url()
 
 
 def _body() -> dict:

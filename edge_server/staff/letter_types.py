@@ -43,7 +43,8 @@ def _form_type(letter_type: LetterType | None) -> tuple[dict | None, str | None]
     return {"code": code, "name": name, "fields": json.dumps(fields, ensure_ascii=False),
             "requirements": json.dumps(requirements, ensure_ascii=False),
             "template": form.get("template", "").strip()[:5000], "validity_days": int(validity),
-            "self_service": form.get("self_service") == "on", "active": form.get("active") == "on"}, None
+            "self_service": form.get("self_service") == "on", "active": form.get("active") == "on",
+            "description": " ".join(form.get("description", "").split())[:160]}, None
 
 
 @staff.get("/admin/letter-types")
@@ -81,6 +82,7 @@ def letter_type_edit(type_id: str):
     fields = letters.type_fields(letter_type) if letter_type else []
     return render_template("staff/letter_type.html", letter_type=letter_type,
                            field_text=rules.field_lines(fields),
+                           description=letters.description(letter_type) if letter_type else "",
                            requirement_text="\n".join(letters.type_requirements(letter_type)) if letter_type else "")
 
 

@@ -11,6 +11,7 @@ from ..letters import document, register, rules
 from ..letters import service as letters
 from ..models import LetterType, Resident
 from ..residents import privacy
+from . import dates
 from .auth import login_required
 from .blueprint import staff
 
@@ -23,6 +24,24 @@ MOVE_LABELS = {
     rules.CANCELLED: "Batalkan",
 }
 
+HISTORY_LABELS = {
+    "letter.create": lazy_gettext("Dibuat di loket"),
+    "letter.status": lazy_gettext("Status diubah"),
+    "letter.checklist": lazy_gettext("Dokumen diperiksa"),
+    "letter.fields": lazy_gettext("Isian diubah"),
+    "letter.correct": lazy_gettext("Status dikoreksi"),
+    "letter.signer": lazy_gettext("Penandatangan"),
+}
+
+
+def _readable(detail: str) -> str:
+    """An audit detail "1->2 S-41/001/..." with the statuses named: "sedang diperiksa → menunggu tanda tangan ..."."""
+    move, _sep, rest = detail.partition(" ")
+    before, arrow, after = move.partition("->")
+    if arrow and before.isdigit() and after.isdigit() and {int(before), int(after)} <= set(rules.STATUSES):
+        return f"{letters.status_label(int(before))} → {letters.status_label(int(after))} {rest}".strip()
+    return detail
+
 
 def _clock():
     return current_app.extensions["clock"]
@@ -33,8 +52,8 @@ def _cfg():
 
 
 def _local(naive_utc) -> str:
-    """A stored UTC time as the village's local date and time, for the console."""
-    return f"{_clock().local(naive_utc):%Y-%m-%d %H:%M}"
+    """A stored UTC time as the village's local date and time in words, for the console."""
+    return dates.local_words(naive_utc, _clock())
 
 
 def _actor() -> str:
@@ -78,12 +97,19 @@ def letter_detail(letter_id: str):
         except ApiError as exc:
             flash(exc.message)
         return redirect(url_for("staff.letter_detail", letter_id=letter.id))
-    moves = [(s, _(MOVE_LABELS[s])) for s in rules.STATUSES if rules.can_move(letter.status, s)]
+    step = rules.next_status(letter.status)
     privacy.log_view(letter.resident_id, _actor(), _clock().utcnow(), f"letter {letter.reference}")
     return render_template(
         "staff/letter.html", letter=letter, resident=letter.resident, values=letters.field_values(letter),
         fields=letters.type_fields(letter.letter_type),
-        requirements=letters.type_requirements(letter.letter_type), moves=moves,
+        requirements=letters.type_requirements(letter.letter_type), checked=set(letters.checklist(letter)),
+        step=step, step_label=_(MOVE_LABELS[step]) if step else "",
+        numbers=step is not None and rules.needs_number(step, letter.letter_number),
+        approves=step is not None and rules.approves(letter.status, step),
+        can_cancel=rules.can_move(letter.status, rules.CANCELLED), cancel_label=_(MOVE_LABELS[rules.CANCELLED]),
+        corrections=[(s, letters.status_label(s)) for s in rules.STATUSES if rules.can_correct(letter.status, s)],
+        history=[(_local(row.at), row.actor, str(HISTORY_LABELS.get(row.action, row.action)), _readable(row.detail))
+                 for row in letters.history(letter)],
         status_label=letters.status_label(letter.status), created=_local(letter.created_at))
 
 
@@ -94,15 +120,41 @@ def letter_status(letter_id: str):
     body = request.get_json(silent=True, force=True) if request.data else None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
-    letter = letters.change_status(letter_id, body.get("status"), clock=_clock(), actor=_actor())
+    letter = letters.change_status(letter_id, body.get("status"), clock=_clock(), actor=_actor(),
+                                   checked=body.get("checklist"), reason=body.get("reason"))
     register.record_signer(letter, _clock().utcnow(), _actor())
+    return jsonify({"letter": letters.letter_json(letter, _cfg().public_pages_url())})
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True, force=True) if request.data else None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
+    return body
+
+
+@staff.post("/api/letters/<letter_id>/checklist")
+@login_required
+def letter_checklist(letter_id: str):
+    """Save the ticked documents (JSON {"checklist": ["Fotokopi KK", ...]}); each change is audited."""
+    letter = letters.save_checklist(letter_id, _json_body().get("checklist"), clock=_clock(), actor=_actor())
+    return jsonify({"letter": letters.letter_json(letter, _cfg().base_url()), "checklist": letters.checklist(letter)})
+
+
+@staff.post("/api/letters/<letter_id>/correct")
+@login_required(admin=True)
+def letter_correct(letter_id: str):
+    """An admin puts a mistaken status back (JSON {"status": n, "reason": "..."})."""
+    body = _json_body()
+    letter = letters.correct_status(letter_id, body.get("status"), body.get("reason"), clock=_clock(),
+                                    actor=_actor())
     return jsonify({"letter": letters.letter_json(letter, _cfg().base_url())})
 
 
 def _print_html(letter, chosen: document.Paper, for_pdf: bool) -> str:
     # An official letter is always in Indonesian, whatever language the console is in.
     with force_locale("id"):
-        context = document.letter_context(letter, _clock(), _cfg().base_url(), chosen,
+        context = document.letter_context(letter, _clock(), _cfg().public_pages_url(), chosen,
                                           document.logo_data_uri(_cfg().data_dir))
         return render_template("staff/letter_print.html", letter=letter, for_pdf=for_pdf, **context)
 

@@ -1,5 +1,5 @@
-"""Uploaded CSV files waiting for the admin's confirmation of a full import: kept in DATA_DIR/pending-imports
-under a random token for one hour, taken (and deleted) once."""
+"""Uploaded exports (XLSX or CSV, kept as uploaded) waiting for the admin's confirmation of a full import:
+kept in DATA_DIR/pending-imports under a random token for one hour, taken (and deleted) once."""
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from ..models import Resident
 from ..residents import privacy
 from ..retention import erase_old_ticket_links, retention_days
+from . import dates
 from .auth import audit, login_required
 from .blueprint import staff
 
@@ -25,7 +26,7 @@ def resident_access_log(resident_id: int):
     resident = Resident.get_or_none(Resident.id == resident_id)
     if resident is None:
         return redirect(url_for("staff.residents_list"))
-    rows = [(f"{_clock().local(row.at):%Y-%m-%d %H:%M}", row) for row in privacy.access_log(resident.id)]
+    rows = [(dates.local_words(row.at, _clock()), row) for row in privacy.access_log(resident.id)]
     return render_template("staff/resident_access_log.html", r=resident, rows=rows)
 
 

@@ -1,5 +1,6 @@
 """Staff pages for residents: search, view, add and edit (temporary NIKs allowed here), set or reset a PIN
-(shown once, printed as a PIN slip when a counter printer is configured), register an e-KTP tag, CSV import."""
+(shown once, printed as a PIN slip when a counter printer is configured), register an e-KTP tag,
+import of an OpenSID export (XLSX or CSV)."""
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,7 @@ from .blueprint import staff
 
 log = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
+MAX_WARNINGS_SHOWN = 100
 UPLOAD_VIEWS = ("edge_server.staff.residents.residents_import", "edge_server.staff.letter_types.letter_logo")
 FORM_FIELDS = ("nik",) + residents.IDENTITY_COLUMNS
 
@@ -124,7 +126,7 @@ def _print_pin_slip(resident: Resident, pin: str) -> str:
 
     profile = VillageProfile.select().first()
     slip = pin_slip(village_name=profile.name if profile else "", name_masked=mask_name(resident.name),
-                    nik_masked=mask_nik(resident.nik), pin=pin, issued_at=_clock().local().replace(tzinfo=None))
+                    nik_masked=mask_nik(resident.nik), pin=pin, issued_at=_clock().local())
     try:
         with open_printer(_cfg().counter_printer) as printer:
             printer.print(slip)
@@ -200,8 +202,9 @@ def resident_active(resident_id: int):
 @staff.route("/residents/import", methods=["GET", "POST"])
 @login_required(admin=True)
 def residents_import():
-    """Upload an OpenSID CSV export: all or nothing, every bad line listed. "Complete population" (full) first
-    shows how many residents would become inactive and waits for a confirmation."""
+    """Upload an OpenSID export (XLSX or CSV): all or nothing, every bad line listed, warnings shown.
+    "Complete population" (full) first shows how many residents would become inactive and waits for a
+    confirmation."""
     allow_upload(MAX_IMPORT_BYTES)
     if request.method == "GET":
         return render_template("staff/residents_import.html", errors=None, result=None, pending=None)
@@ -211,27 +214,40 @@ def residents_import():
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     if not data:
-        flash(_("Pilih berkas CSV dulu."))
+        flash(_("Pilih berkas XLSX atau CSV dulu."))
         return redirect(url_for("staff.residents_import"))
     name = upload.filename[:100] if upload.filename else ""
     parsed = importer.parse_residents(data, _clock().business_date())
     if parsed.errors:
-        lines = [e.text(_) for e in parsed.errors]
-        return render_template("staff/residents_import.html", errors=lines, result=None, pending=None), 400
+        return _refused(parsed)
     if request.form.get("full") == "on":
         plan = full_import.plan_for(parsed.rows)
         token = pending_imports.save(_cfg().data_dir, data, name)
-        return render_template("staff/residents_import.html", errors=None, result=None, pending={
+        return render_template("staff/residents_import.html", errors=None, result=None,
+                               warnings=_warnings(parsed), pending={
             "token": token, "rows": len(parsed.rows), "deactivate": len(plan.deactivate),
             "reactivate": len(plan.reactivate), "temporary": plan.kept_temporary, "name": name})
-    return _apply(parsed.rows, name, full=False)
+    return _apply(parsed, name, full=False)
 
 
-def _apply(rows: list[dict], name: str, *, full: bool):
-    report = full_import.apply(rows, _clock().utcnow(), full=full)
+def _warnings(parsed: importer.ImportResult) -> dict | None:
+    if not parsed.warnings:
+        return None
+    return {"total": len(parsed.warnings), "shown": [w.text(_) for w in parsed.warnings[:MAX_WARNINGS_SHOWN]]}
+
+
+def _refused(parsed: importer.ImportResult):
+    lines = [e.text(_) for e in parsed.errors]
+    return render_template("staff/residents_import.html", errors=lines, result=None, pending=None,
+                           warnings=_warnings(parsed)), 400
+
+
+def _apply(parsed: importer.ImportResult, name: str, *, full: bool):
+    report = full_import.apply(parsed.rows, _clock().utcnow(), full=full)
     audit(g.staff_user.username, "resident.import_full" if full else "resident.import", name,
           report.audit_detail())
-    return render_template("staff/residents_import.html", errors=None, result=report, full=full, pending=None)
+    return render_template("staff/residents_import.html", errors=None, result=report, full=full, pending=None,
+                           warnings=_warnings(parsed))
 
 
 def _confirm_pending(token: str, confirmed: bool):
@@ -246,9 +262,8 @@ def _confirm_pending(token: str, confirmed: bool):
         return redirect(url_for("staff.residents_import"))
     parsed = importer.parse_residents(data, _clock().business_date())
     if parsed.errors:  # the day changed between the two steps; say why
-        lines = [e.text(_) for e in parsed.errors]
-        return render_template("staff/residents_import.html", errors=lines, result=None, pending=None), 400
-    return _apply(parsed.rows, name, full=True)
+        return _refused(parsed)
+    return _apply(parsed, name, full=True)
 
 
 def init_app(app) -> None:

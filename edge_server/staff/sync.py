@@ -22,7 +22,7 @@ def init_app(app) -> None:
 def _local(naive_utc) -> str | None:
     if naive_utc is None:
         return None
-    return current_app.extensions["clock"].local(naive_utc).strftime("%d-%m-%Y %H:%M:%S")
+    return current_app.extensions["clock"].shown(naive_utc, "%d-%m-%Y %H:%M:%S")
 
 
 @staff.get("/sync")

@@ -22,7 +22,7 @@ def _clock():
 
 
 def _answer(ticket: Ticket, error: str, status: int = 200):
-    return jsonify({"ticket": queue.ticket_json(ticket, _cfg().base_url()), "printed": not error,
+    return jsonify({"ticket": queue.ticket_json(ticket, _cfg().public_pages_url()), "printed": not error,
                     "print_error": error}), status
 
 
@@ -56,5 +56,5 @@ def unprinted():
     rows = (Ticket.select().where((Ticket.business_date == today) & (Ticket.printed == False)  # noqa: E712
                                   & (Ticket.status.in_(("waiting", "called", "serving"))))
             .order_by(Ticket.issued_at))
-    return jsonify({"tickets": [{**queue.ticket_json(t, _cfg().base_url()), "print_error": t.print_error}
+    return jsonify({"tickets": [{**queue.ticket_json(t, _cfg().public_pages_url()), "print_error": t.print_error}
                                 for t in rows]})

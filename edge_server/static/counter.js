@@ -31,6 +31,11 @@
     document.getElementById("btn-finish").disabled = !(s === "called" || s === "serving");
     document.getElementById("btn-no-show").disabled = s !== "called";
     document.getElementById("btn-transfer").disabled = !current;
+    // one highlighted action: the step the clerk is most likely to take next
+    const next = s === "called" ? "btn-start" : s === "serving" ? "btn-finish" : "btn-call-next";
+    for (const id of ["btn-call-next", "btn-start", "btn-finish"]) {
+      document.getElementById(id).classList.toggle("primary", id === next);
+    }
     document.getElementById("waiting-total").textContent = state.waiting_total;
     const list = document.getElementById("waiting");
     list.replaceChildren(...state.waiting.map(t => {
@@ -43,6 +48,11 @@
   }
 
   function renderUnprinted(tickets) {
+    const failed = tickets.length > 0;
+    const box = document.getElementById("print-state");
+    box.dataset.failed = failed ? "1" : "0";
+    document.getElementById("print-title").textContent = failed ? T.failedTitle : T.printTitle;
+    document.getElementById("all-printed").hidden = failed;
     const list = document.getElementById("unprinted");
     list.replaceChildren(...tickets.map(t => {
       const li = document.createElement("li");

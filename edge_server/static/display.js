@@ -102,7 +102,8 @@
     const now = new Date(Date.now() + serverOffset);
     try {
       document.getElementById("clock-time").textContent =
-        now.toLocaleTimeString(T.locale, {timeZone: zone, hour: "2-digit", minute: "2-digit"});
+        now.toLocaleTimeString(T.locale, {timeZone: zone, hour: "2-digit", minute: "2-digit"}) +
+        (B.state.zone_name ? " " + B.state.zone_name : "");
       document.getElementById("clock-date").textContent =
         now.toLocaleDateString(T.locale, {timeZone: zone, weekday: "long", day: "numeric", month: "long", year: "numeric"});
     } catch (e) { document.getElementById("clock-time").textContent = now.toTimeString().slice(0, 5); }

@@ -1,9 +1,10 @@
 """Sending the newest nightly backup, encrypted, to the district hub (`POST /api/v1/backups`).
 
-Signed like a sync batch (CONTRACTS.md section 4: HMAC-SHA256 of "<timestamp>." + the body as sent), streamed
-from disk, at most one backup per cycle. The hub stores a name once, so sending it again after a lost answer is
-harmless; a failure is retried on a later cycle (not before RETRY_SECONDS). Names already accepted are remembered
-in backups/uploaded.json.
+Signed over its headers: HMAC-SHA256 of "<timestamp>.backup:<name>:<hex SHA-256 of the file>", with the SHA-256
+in X-Anjungan-Content-SHA256, so the hub refuses a stranger before reading the body. Streamed from disk, at most
+one backup per cycle. The hub stores a name once, so sending it again after a lost answer is harmless; a failure
+is retried on a later cycle (not before RETRY_SECONDS). Names already accepted are remembered in
+backups/uploaded.json.
 """
 from __future__ import annotations
 
@@ -39,13 +40,19 @@ class UploadResult:
     server_time: float | None = None  # set when the hub answered clock_skew
 
 
-def file_signature(secret: str, timestamp: int, path: Path) -> str:
-    """Hex HMAC-SHA256 of "<timestamp>." + the file's bytes, read in chunks (the file may be tens of MiB)."""
-    mac = hmac.new(secret.encode("utf-8"), str(int(timestamp)).encode("ascii") + b".", hashlib.sha256)
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks (the file may be tens of MiB)."""
+    digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            mac.update(chunk)
-    return mac.hexdigest()
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def backup_signature(secret: str, timestamp: int, name: str, sha256: str) -> str:
+    """Hex HMAC-SHA256 of "<timestamp>.backup:<name>:<sha256>" (the hub checks it before reading the body)."""
+    message = f"{int(timestamp)}.backup:{name}:{sha256}".encode("utf-8")
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
 def uploaded_names(backups_dir: Path) -> list[str]:
@@ -73,8 +80,10 @@ def upload_file(session: requests.Session, base_url: str, village: str, secret: 
                 version: str, clock_offset: float = 0.0, timeout: float = 120.0) -> UploadResult:
     """POST one encrypted file; classify the hub's answer (never raises for network trouble)."""
     timestamp = int(time.time() + clock_offset)
+    sha256 = file_sha256(path)
     headers = {"X-Anjungan-Village": village, "X-Anjungan-Timestamp": str(timestamp),
-               "X-Anjungan-Signature": file_signature(secret, timestamp, path),
+               "X-Anjungan-Content-SHA256": sha256,
+               "X-Anjungan-Signature": backup_signature(secret, timestamp, path.name, sha256),
                "X-Anjungan-Backup-Name": path.name, "X-Anjungan-Edge-Version": version,
                "Content-Type": "application/octet-stream", "Content-Length": str(path.stat().st_size)}
     try:

@@ -25,8 +25,17 @@ def event_json(event_id: str, seq: int, event_type: str, occurred_at: datetime, 
     }
 
 
+def _dumps(value) -> bytes:
+    """Compact UTF-8 JSON; text with a lone surrogate (which UTF-8 cannot carry) goes as \\u escapes instead,
+    and the hub stores U+FFFD for it, so such an event never stalls the outbox."""
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
 def _encoded(event: dict) -> bytes:
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _dumps(event)
 
 
 def take_batch(events: Iterable[dict], max_events: int = MAX_EVENTS, max_bytes: int = MAX_BYTES) -> list[dict]:
@@ -44,8 +53,7 @@ def take_batch(events: Iterable[dict], max_events: int = MAX_EVENTS, max_bytes: 
 
 def batch_body(village: str, events: list[dict]) -> bytes:
     """The uncompressed JSON body of one batch."""
-    return json.dumps({"village": village, "events": events}, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    return _dumps({"village": village, "events": events})
 
 
 def compress(body: bytes) -> bytes:

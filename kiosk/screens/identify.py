@@ -8,11 +8,12 @@ from kivy.properties import OptionProperty, StringProperty
 
 from anjungan_core.nik import looks_like_permanent_nik
 from kiosk.api_client import ApiError
-from kiosk.messages import N_, error_msgid
+from kiosk.messages import N_, WRONG_PIN_AFTER_SCAN, error_msgid
 from kiosk.models import Resident
 from kiosk.screens import KioskScreen
 
 PIN_MIN, PIN_MAX = 4, 8
+PIN_AFTER_SCAN = N_("Kartu Anda terbaca. Untuk surat, ketik PIN Anda.")
 
 
 class IdentifyScreen(KioskScreen):
@@ -20,29 +21,38 @@ class IdentifyScreen(KioskScreen):
 
     title = N_("Kenali Diri Anda")
     mode = OptionProperty("nik", options=["nik", "pin"])
-    message = StringProperty("")
+    message = StringProperty("")  # what went wrong (red)
+    notice = StringProperty("")  # an instruction in place of the usual one (ink, not red)
     shown = StringProperty("")
     target = StringProperty("letters")
     nik = ""
+    scanned = False  # the NIK came from a card, so a refused PIN is not "NIK atau PIN salah"
 
     def enter(self, target: str | None = None, **kwargs: Any) -> None:
         self.target = target or self.app.pending_target or "letters"
         self.message = ""
         resident = self.app.controller.resident
         if resident and resident.nik and not resident.full:
-            self._ask_pin(resident.nik, N_("Untuk surat, ketik PIN Anda."))
+            self._ask_pin(resident.nik, notice=PIN_AFTER_SCAN, scanned=True)
         else:
             self._ask_nik("")
 
     def _ask_nik(self, msgid: str) -> None:
         self.mode = "nik"
         self.nik = ""
+        self.scanned = False
+        self.notice = ""
         self.ids.keypad.value = ""
         self.message = self.app.tr._(msgid) if msgid else ""
 
-    def _ask_pin(self, nik: str, msgid: str = "") -> None:
+    def _ask_pin(self, nik: str, msgid: str = "", notice: str = "", scanned: bool | None = None) -> None:
+        """The PIN keypad; ``msgid`` is an error (red), ``notice`` an instruction (ink)."""
         self.nik = nik
         self.mode = "pin"
+        if scanned is not None:
+            self.scanned = scanned
+        if notice or scanned is not None:
+            self.notice = self.app.tr._(notice) if notice else ""
         self.ids.keypad.value = ""
         self.message = self.app.tr._(msgid) if msgid else ""
 
@@ -70,7 +80,7 @@ class IdentifyScreen(KioskScreen):
             if not looks_like_permanent_nik(value):
                 self.message = _("NIK harus 16 angka. Periksa lalu coba lagi.")
                 return
-            self._ask_pin(value)
+            self._ask_pin(value, scanned=False)
         elif len(value) < PIN_MIN:
             self.message = _("PIN terlalu pendek. Ketik semua angka PIN Anda.")
         else:
@@ -85,7 +95,7 @@ class IdentifyScreen(KioskScreen):
             target, self.app.pending_target = self.target, None
             self.app.go(target, remember=False, keep_notice=True)
         elif resident.nik:
-            self._ask_pin(resident.nik, N_("Untuk surat, ketik PIN Anda."))
+            self._ask_pin(resident.nik, notice=PIN_AFTER_SCAN, scanned=True)
         else:
             self._ask_nik(N_("Untuk surat, ketik NIK lalu PIN Anda, atau pindai e-KTP Anda."))
 
@@ -93,6 +103,8 @@ class IdentifyScreen(KioskScreen):
         code = exc.code if isinstance(exc, ApiError) else ""
         msgid = error_msgid(exc)
         if code in ("wrong_pin", "locked") and self.mode == "pin":
+            if code == "wrong_pin" and self.scanned:
+                msgid = WRONG_PIN_AFTER_SCAN
             self._ask_pin(self.nik, msgid)
         else:
             self._ask_nik(msgid)

@@ -11,7 +11,7 @@ from kivy.properties import BooleanProperty, ColorProperty, DictProperty, ListPr
 from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
-from anjungan_core.calendar_words import DAYS, MONTHS
+from anjungan_core.calendar_words import DAYS, MONTHS, zone_label
 from kiosk.messages import N_, PRINT_FAULTS
 from kiosk.screens import KioskScreen
 
@@ -60,7 +60,8 @@ def local(value: str | None, zone: Any = None) -> datetime | None:
 def when_text(moment: datetime, _: Any, now: datetime | None = None) -> str:
     """``hari ini pukul 08.00``, ``besok pukul 08.00`` or ``Senin, 6 April pukul 08.00``: said, not coded."""
     now = now or datetime.now(moment.tzinfo)
-    at = f"{moment.hour:02d}.{moment.minute:02d}"
+    zone = zone_label(moment)
+    at = f"{moment.hour:02d}.{moment.minute:02d}" + (f" {zone}" if zone else "")
     if moment.date() == now.date():
         return _("hari ini pukul {time}").format(time=at)
     if moment.date() == now.date() + timedelta(days=1):
@@ -103,12 +104,12 @@ class InfoScreen(KioskScreen):
 
     @property
     def zone(self) -> Any:
-        """The village's UTC offset, learnt from the local times /info gives (None: this machine's zone)."""
+        """The village's UTC offset, learnt from the local times /info gives, else the village zone the edge told."""
         for row in self.info.get("office_hours", []):
             opens = row.get("opens_at")
             if opens:
                 return datetime.fromisoformat(opens).tzinfo
-        return None
+        return self.app.controller.zone
 
     def show(self, section: str) -> None:
         """Open one section (a tab tap); cameras and links are asked for when first shown."""

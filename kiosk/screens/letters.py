@@ -4,16 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.clock import Clock
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.utils import escape_markup
 
 from kiosk.api_client import ApiError
-from kiosk.messages import N_, PRINT_FAULTS
+from kiosk.messages import N_, PRINT_FAULTS, next_step
 from kiosk.models import LetterResult
 from kiosk.screens import KioskScreen
-from kiosk.widgets import GREEN, Tile
+from kiosk.widgets import BLUE, GREEN, KButton, Tile
 
 NEEDS_IDENTITY = ("pin_required", "invalid_session")
+TILE_MIN = 78  # px at 800x480: room for a name and its one-line description, above the 60 px touch target
+TILE_MAX = 130
+TITLE_FONT, TITLE_FONT_MIN = 18, 13  # px at 800x480
+
+
+def grid_shape(count: int, width: float, height: float, s: float, portrait: bool,
+               spacing: float) -> tuple[int, float]:
+    """Columns and row height so every letter type shows whole (no half-hidden row at the bottom): the
+    fewest columns whose rows all fit the visible height; when none do, the most columns and whole rows."""
+    choices = (1, 2) if portrait else (2, 3, 4)
+    for cols in choices:
+        rows = max(1, -(-count // cols))
+        row = (height - spacing * (rows - 1)) / rows
+        if row >= s * TILE_MIN and width / cols >= s * 150:
+            return cols, min(row, s * TILE_MAX)
+    cols = choices[-1]
+    whole = max(1, int((height + spacing) // (s * TILE_MIN + spacing)))  # rows that fit whole
+    return cols, (height - spacing * (whole - 1)) / whole
 
 
 class LettersScreen(KioskScreen):
@@ -29,16 +55,41 @@ class LettersScreen(KioskScreen):
     def _loaded(self, letter_types: list[dict[str, Any]]) -> None:
         self.letter_types = letter_types
 
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.scroll.bind(size=lambda *_: self.arrange())
+
     def on_letter_types(self, *_: Any) -> None:
         grid = self.ids.types
         grid.clear_widgets()
         for letter_type in self.letter_types:
-            tile = Tile(title=escape_markup(letter_type["name"]), tint=GREEN, size_hint_y=None)
-            tile.height = self.app.s * 80
-            tile.font_size = self.app.s * 22
+            tile = Tile(title=escape_markup(letter_type["name"]), tint=GREEN, size_hint_y=None,
+                        subtext=escape_markup(letter_type.get("description", "")))
+            tile.font_size = self.app.s * TITLE_FONT
             tile.letter_type = letter_type
             tile.bind(on_release=lambda btn: self.app.go("letter_form", letter_type=btn.letter_type))
             grid.add_widget(tile)
+        self.arrange()
+
+    def arrange(self) -> None:
+        """Columns and tile height for the window: all types visible at once where they fit."""
+        grid, scroll = self.ids.types, self.ids.scroll
+        cols, row = grid_shape(len(grid.children), scroll.width, scroll.height, self.app.s, self.app.portrait,
+                               grid.spacing[1])
+        grid.cols = cols
+        for tile in grid.children:
+            tile.height = row
+        Clock.schedule_once(self._fit_titles, 0)  # once the grid has given the tiles their widths
+
+    def _fit_titles(self, *_: Any) -> None:
+        """A long name (OpenSID's "Surat Pengantar Permohonan Penerbitan Buku Pas Lintas") gets a smaller font
+        until name and description fit its tile; never below a size still easy to read."""
+        s = self.app.s
+        for tile in self.ids.types.children:
+            tile.font_size = s * TITLE_FONT
+            tile.texture_update()
+            while tile.texture_size[1] > tile.height and tile.font_size > s * TITLE_FONT_MIN:
+                tile.font_size -= s
+                tile.texture_update()
 
 
 class LetterFormScreen(KioskScreen):
@@ -50,6 +101,8 @@ class LetterFormScreen(KioskScreen):
     values = DictProperty({})
     message = StringProperty("")
     prompt = StringProperty("")
+    choices = ListProperty([])
+    typing = BooleanProperty(True)  # False while the one-tap choices are shown instead of the keyboard
 
     def enter(self, letter_type: dict[str, Any] | None = None, **kwargs: Any) -> None:
         if letter_type is not None:
@@ -66,6 +119,18 @@ class LetterFormScreen(KioskScreen):
     def on_kv_post(self, base_widget: Any) -> None:
         self.ids.keyboard.on_ok = self.field_done
         self.ids.keyboard.bind(value=lambda *_: setattr(self, "message", ""))
+        # strong references: ids are weak, and the one not shown is out of the widget tree
+        self._parts = {True: self.ids.keyboard.__self__, False: self.ids.choices.__self__}
+        self.on_typing()
+
+    def on_typing(self, *_: Any) -> None:
+        """Show the keyboard, or the one-tap choices in its place."""
+        if not hasattr(self, "_parts"):
+            return
+        entry, shown = self.ids.entry, self._parts[bool(self.typing)]
+        if shown.parent is not entry:
+            entry.clear_widgets()
+            entry.add_widget(shown)
 
     @property
     def fields(self) -> list[dict[str, Any]]:
@@ -75,7 +140,28 @@ class LetterFormScreen(KioskScreen):
         field = self.fields[self.index]
         self.ids.keyboard.value = self.values.get(field["name"], "")
         self.message = ""
+        self.choices = list(field.get("choices") or [])
+        self.typing = not self.choices or self.ids.keyboard.value not in ("", *self.choices)
+        self._show_choices()
         self.refresh_language()
+
+    def _show_choices(self) -> None:
+        grid = self.ids.choices
+        grid.clear_widgets()
+        for text in self.choices:
+            button = KButton(title=escape_markup(text), tint=GREEN, font_size=self.app.s * 22)
+            button.choice = text
+            button.bind(on_release=lambda btn: self.choose(btn.choice))
+            grid.add_widget(button)
+        grid.add_widget(KButton(title=self.app.tr._("Ketik sendiri"), tint=BLUE, font_size=self.app.s * 22,
+                                on_release=lambda *_: self.type_own()))
+
+    def choose(self, text: str) -> None:
+        """One tap: the purpose is filled and the next step shown."""
+        self.field_done(text)
+
+    def type_own(self) -> None:
+        self.typing = True
 
     def refresh_language(self) -> None:
         if not self.letter_type or not self.fields:
@@ -189,8 +275,9 @@ class LetterDoneScreen(KioskScreen):
                 number=self.result.ticket["number"]))
         if not self.result.printed:
             lines.append(_(PRINT_FAULTS.get(self.result.print_fault or "", PRINT_FAULTS["error"])))
-        requirements = self.letter_type.get("requirements", [])
-        if requirements:
-            lines.append(_("Bawa ke balai desa: {documents}.").format(documents=", ".join(requirements)))
+        letter = self.result.letter
+        step = next_step(letter.get("status", 0), letter.get("to_bring", self.letter_type.get("requirements", [])), _)
+        if step:
+            lines.append(f"[b]{escape_markup(step)}[/b]")
         lines.append(_("Lihat perkembangannya di menu Cek Status Surat, atau pindai QR di struk."))
         self.details = "\n".join(lines)

@@ -9,12 +9,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
-from kiosk.messages import N_, letter_status_msgid
+from kiosk.messages import N_, letter_status_msgid, next_step
 from kiosk.models import parse_time
 from kiosk.screens import KioskScreen
 from kiosk.widgets import BROWN, GREEN, GREY, INK
 
-STATUS_COLOURS = {3: GREEN, 4: GREY, 5: GREY}
+STATUS_COLOURS = {3: GREEN, 4: GREY, 5: GREY}  # text on white: each at least 4.5:1
 
 
 class LetterCard(BoxLayout):
@@ -47,13 +47,15 @@ class StatusScreen(KioskScreen):
         s = self.app.s
         for letter in self.letters:
             status = int(letter.get("status", 1))
-            created = parse_time(letter.get("created_at")).astimezone()
+            created = self.app.controller.local(parse_time(letter.get("created_at")))
             card = LetterCard()
             card.ids.what.text = (f"[b]{escape_markup(letter.get('type_name', letter.get('type', '')))}[/b]\n"
                                   + _("No. {reference}, {day}/{month}/{year}").format(
                                       reference=escape_markup(letter.get("reference", "")), day=created.day,
                                       month=created.month, year=created.year))
-            card.ids.status.text = _(letter_status_msgid(status))
+            step = next_step(status, list(letter.get("to_bring") or []), _)
+            card.ids.status.text = f"[b]{escape_markup(_(letter_status_msgid(status)))}[/b]" + (
+                f"\n[color=1a1a1a][size={int(s * 19)}]{escape_markup(step)}[/size][/color]" if step else "")
             card.status_colour = STATUS_COLOURS.get(status, BROWN)
             box.add_widget(card)
         if self.loaded and not self.letters:

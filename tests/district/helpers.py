@@ -11,6 +11,13 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
+def sign_backup(secret: str, timestamp: int, name: str, body: bytes) -> dict:
+    """The headers that sign a backup upload: the body's SHA-256 and the HMAC over timestamp, name and it."""
+    digest = hashlib.sha256(body).hexdigest()
+    mac = hmac.new(secret.encode(), f"{timestamp}.backup:{name}:{digest}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Anjungan-Content-SHA256": digest, "X-Anjungan-Signature": mac}
+
+
 def today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
 

@@ -2,6 +2,7 @@
 their age (admin token), downloadable, and villages without a recent one flagged on the overview."""
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import replace
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.district.helpers import sign
+from tests.district.helpers import sign, sign_backup
 
 CODE = "33.17.09.2016"
 
@@ -18,7 +19,7 @@ def upload(hub, body: bytes, name: str, *, code: str = CODE, secret: str | None 
            version: str = "0.3.0"):
     ts = int(time.time()) if timestamp is None else timestamp
     headers = {"X-Anjungan-Village": code, "X-Anjungan-Timestamp": str(ts), "X-Anjungan-Backup-Name": name,
-               "X-Anjungan-Signature": sign(secret or hub.secrets[code], ts, body),
+               **sign_backup(secret or hub.secrets[code], ts, name, body),
                "X-Anjungan-Edge-Version": version, "Content-Type": "application/octet-stream"}
     return hub.client.post("/api/v1/backups", data=body, headers=headers)
 
@@ -69,27 +70,78 @@ def test_refused_uploads_store_nothing(hub):
     assert hub.client.get(f"/api/v1/villages/{CODE}/backups").status_code == 401
 
 
-def test_stale_or_oversized_uploads_are_refused_before_the_body_is_read(hub):
-    """A stale timestamp or a declared size over the limit is answered from the headers alone: the body stream
-    is never read (nothing is spooled to disk for an unauthenticated sender)."""
-    import io
+class Untouchable(io.BytesIO):
+    """A request body that fails the test if anybody reads it."""
 
-    class Untouchable(io.BytesIO):
-        def read(self, *_args):
-            raise AssertionError("the body was read")
+    def read(self, *_args):
+        raise AssertionError("the body was read")
 
-        readinto = readline = read
+    readinto = readline = read
 
+
+def test_unsigned_stale_or_oversized_uploads_are_refused_before_the_body_is_read(hub):
+    """A wrong or missing signature, a stale timestamp or a declared size over the limit is answered from the
+    headers alone: the body stream is never read (nothing is spooled to disk for an unauthenticated sender)."""
     hub.app.extensions["district_config"] = replace(hub.app.extensions["district_config"], max_backup_bytes=500)
-    headers = {"X-Anjungan-Village": CODE, "X-Anjungan-Backup-Name": "a.enc", "X-Anjungan-Signature": "0" * 64,
-               "Content-Type": "application/octet-stream"}
-    stale = hub.client.post("/api/v1/backups", input_stream=Untouchable(b"x" * 10),
-                            headers={**headers, "X-Anjungan-Timestamp": str(int(time.time()) - 3600)})
+    base = {"X-Anjungan-Village": CODE, "X-Anjungan-Backup-Name": "a.enc", "Content-Type": "application/octet-stream"}
+    now = int(time.time())
+
+    def post(headers, size=10):
+        return hub.client.post("/api/v1/backups", input_stream=Untouchable(b"x" * size), headers={**base, **headers})
+
+    unsigned = post({"X-Anjungan-Timestamp": str(now), "X-Anjungan-Signature": "0" * 64,
+                     "X-Anjungan-Content-SHA256": "1" * 64})
+    assert unsigned.status_code == 401 and unsigned.get_json()["error"]["code"] == "bad_signature"
+    old_style = post({"X-Anjungan-Timestamp": str(now), "X-Anjungan-Signature": sign(hub.secrets[CODE], now, b"x")})
+    assert old_style.status_code == 401
+    stale = post({"X-Anjungan-Timestamp": str(now - 3600), **sign_backup(hub.secrets[CODE], now - 3600, "a.enc",
+                                                                         b"x")})
     assert stale.status_code == 401 and stale.get_json()["error"]["code"] == "clock_skew"
-    huge = hub.client.post("/api/v1/backups", input_stream=Untouchable(b"x" * 501),
-                           headers={**headers, "X-Anjungan-Timestamp": str(int(time.time()))})
+    huge = post({"X-Anjungan-Timestamp": str(now), **sign_backup(hub.secrets[CODE], now, "a.enc", b"x" * 501)},
+                size=501)
     assert huge.status_code == 413
     assert _files(hub) == []
+
+
+def test_a_body_other_than_the_signed_one_is_refused(hub):
+    now = int(time.time())
+    headers = {"X-Anjungan-Village": CODE, "X-Anjungan-Backup-Name": "a.enc", "X-Anjungan-Timestamp": str(now),
+               **sign_backup(hub.secrets[CODE], now, "a.enc", b"the real backup")}
+    answer = hub.client.post("/api/v1/backups", data=b"something else", headers=headers)
+    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "digest_mismatch"
+    renamed = hub.client.post("/api/v1/backups", data=b"the real backup",
+                              headers={**headers, "X-Anjungan-Backup-Name": "b.enc"})
+    assert renamed.status_code == 401
+    assert _files(hub) == []
+
+
+def test_a_big_unsigned_upload_to_a_real_server_is_refused_before_it_is_sent(tmp_path):
+    """Against gunicorn: 60 MiB announced, signed with a made-up secret; the hub answers 401 from the headers and
+    no incoming file ever appears in its data folder."""
+    import socket
+
+    from tests.sync.processes import District, stop
+
+    district = District(tmp_path / "district")
+    try:
+        host, port = district.url[len("http://"):].split(":")
+        now = int(time.time())
+        headers = {"X-Anjungan-Village": CODE, "X-Anjungan-Backup-Name": "big.enc",
+                   "X-Anjungan-Timestamp": str(now), **sign_backup("not-the-secret", now, "big.enc", b"")}
+        head = "POST /api/v1/backups HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n" % (60 * 1024 * 1024)
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(head.encode() + b"x" * 65536)  # a first piece; the answer comes before the rest
+            answer = b""
+            while b"}}" not in answer and (chunk := sock.recv(4096)):
+                answer += chunk
+            answer = answer.decode(errors="replace")
+        assert answer.startswith("HTTP/1.1 401"), answer[:200]
+        assert '"bad_signature"' in answer
+        spooled = list((tmp_path / "district").rglob(".incoming-*"))
+        assert spooled == []
+    finally:
+        stop(district.proc)
 
 
 def test_only_the_newest_backups_are_kept_per_village(hub):

@@ -102,3 +102,26 @@ def test_english_is_the_second_language(staff):
     staff.post("/language", data={"lang": "en", "csrf_token": _csrf(staff)})
     page = staff.get("/").get_data(as_text=True)
     assert "All villages" in page and 'lang="en"' in page
+
+
+def test_last_seen_is_the_district_local_time_with_its_zone_name(sqlite_hub, staff, monkeypatch):
+    """GIVEN a hub process in UTC WHEN a village syncs THEN its last contact reads as WIB time, not the machine's."""
+    import time as _time
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("TZ", "UTC")
+    _time.tzset()
+    try:
+        sqlite_hub.post_batch("33.17.09.2016", [make_event(1)])
+        page = staff.get("/villages/3317092016").get_data(as_text=True)
+    finally:
+        monkeypatch.undo()
+        _time.tzset()
+    now = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Jakarta"))
+    assert any(f"{m:%d-%m-%Y %H:%M} WIB" in page for m in (now, now - timedelta(minutes=1))), page
+
+
+def test_the_favicon_is_served_without_a_login(sqlite_hub):
+    answer = sqlite_hub.app.test_client().get("/favicon.ico")
+    assert answer.status_code == 200 and answer.data[:4] == b"\x00\x00\x01\x00"

@@ -154,3 +154,160 @@ def test_every_post_form_in_the_templates_carries_the_csrf_token():
 
 def test_the_api_needs_no_csrf_token(sqlite_hub, events):
     assert sqlite_hub.post_batch("33.17.09.2016", events(1, 2)).status_code == 200
+
+
+def _parallel_logins(url: str, username: str, count: int, password: str | None = None) -> list[int]:
+    """`count` clients, each with its own session and CSRF token, post a login at the same instant (each with a
+    different wrong password, or all with `password`)."""
+    import threading
+
+    import requests
+
+    sessions = []
+    for _ in range(count):
+        session = requests.Session()
+        page = session.get(f"{url}/login", timeout=10).text
+        sessions.append((session, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)))
+    barrier, answers = threading.Barrier(count), []
+
+    def attempt(session, token, index):
+        barrier.wait()
+        answer = session.post(f"{url}/login", allow_redirects=False, timeout=60,
+                              data={"username": username, "password": password or f"salah{index}", "csrf_token": token})
+        answers.append(answer.status_code)
+
+    threads = [threading.Thread(target=attempt, args=(s, t, i)) for i, (s, t) in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_twenty_parallel_wrong_passwords_check_at_most_five_hashes(hub, monkeypatch):
+    """GIVEN a real threaded HTTP server in front of the hub WHEN 20 clients guess at once (limit 5) THEN at most
+    five passwords are hashed, four answer 401 and the rest 429, and the right password is locked out after."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    import district.registry as registry
+
+    password = _staff(hub)
+    checked, real = [], registry.check_password_hash
+    monkeypatch.setattr(registry, "check_password_hash", lambda h, p: checked.append(1) or real(h, p))
+    server = make_server("127.0.0.1", 0, hub.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        answers = _parallel_logins(url, "dinas", 20)
+        assert len(checked) <= 5
+        assert sorted(answers) == [401] * 4 + [429] * 16
+        assert _parallel_logins(url, "dinas", 1, password=password) == [429]  # the right one: still locked
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
+def test_parallel_guesses_hold_across_gunicorn_workers(pg_url, tmp_path):
+    """The same against `python -m district serve` (2 gunicorn workers x 4 threads) on PostgreSQL, with a hash
+    slow enough that the guesses overlap: exactly four answer 401 (checked and wrong), sixteen 429."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.district.conftest import _reset_postgres
+    from tests.sync.processes import stop
+
+    _reset_postgres(pg_url)
+    log = tmp_path / "district.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "district", "serve", "--data-dir", str(tmp_path / "d"), "--database-url", pg_url,
+             "--host", "127.0.0.1", "--port", "0", "--demo", "--workers", "2"],
+            cwd=Path(__file__).resolve().parents[2], stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**__import__("os").environ, "DISTRICT_PASSWORD_HASH": "scrypt:16384:8:1"})
+    try:
+        deadline = time.monotonic() + 60
+        while not (found := re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        demo = __import__("json").loads((tmp_path / "d" / "demo.json").read_text())
+        staff = demo["staff"][0]
+        answers = _parallel_logins(found.group(1), staff["username"], 20)
+        assert sorted(answers) == [401] * 4 + [429] * 16, answers
+        assert _parallel_logins(found.group(1), staff["username"], 1, password=staff["password"]) == [429]
+    finally:
+        stop(proc)
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _with_cookie(hub, value: str):
+    client = hub.app.test_client()
+    client.set_cookie("session", value)
+    return client
+
+
+def test_a_cookie_saved_before_logout_no_longer_works(hub):
+    """GIVEN a logged-in browser whose cookie an attacker copied WHEN the staff member logs out THEN the copy
+    gets the login page, on the overview and on the CSV export alike."""
+    password = _staff(hub)
+    client = hub.app.test_client()
+    assert _login(client, "dinas", password).status_code == 302
+    saved = _session_cookie(client)
+    assert _with_cookie(hub, saved).get("/").status_code == 200  # the copy works while logged in
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    for path in ("/", "/export.csv", "/announcements"):
+        reused = _with_cookie(hub, saved).get(path)
+        assert reused.status_code == 302 and "/login" in reused.headers["Location"], path
+    assert client.get("/").status_code == 302
+
+
+def test_a_password_reset_or_a_disabled_account_ends_every_session(hub):
+    from district.registry import disable_staff
+
+    password = _staff(hub)
+    first, second = hub.app.test_client(), hub.app.test_client()
+    assert _login(first, "dinas", password).status_code == 302
+    assert _login(second, "dinas", password).status_code == 302
+    new_password = _staff(hub)  # reset: both browsers are out
+    assert first.get("/").status_code == 302 and second.get("/").status_code == 302
+    assert _login(first, "dinas", new_password).status_code == 302
+    saved = _session_cookie(first)
+    with hub.app.app_context():
+        disable_staff("dinas")
+    assert _with_cookie(hub, saved).get("/").status_code == 302
+    assert _login(hub.app.test_client(), "dinas", new_password).status_code == 401
+
+
+def test_an_idle_session_ends_on_the_server_whatever_the_cookie_says(sqlite_hub, monkeypatch):
+    """The idle clock is the server's row: a cookie replayed after an idle hour is refused even though it was
+    never used in between (nothing in it is trusted but the token)."""
+    clock = Clock(monkeypatch)
+    password = _staff(sqlite_hub)
+    client = sqlite_hub.app.test_client()
+    assert _login(client, "dinas", password).status_code == 302
+    saved = _session_cookie(client)
+    clock.advance(30 * 60)
+    assert client.get("/").status_code == 200
+    clock.advance(61 * 60)
+    assert _with_cookie(sqlite_hub, saved).get("/").status_code == 302
+    with sqlite_hub.app.app_context():
+        from district.staff_sessions import StaffSession
+
+        assert StaffSession.select().count() == 0  # the expired row went
+
+
+def test_a_staff_disable_command_exists(sqlite_hub, tmp_path, capsys):
+    from district.__main__ import main
+
+    cfg = sqlite_hub.app.extensions["district_config"]
+    _staff(sqlite_hub)
+    assert main(["staff", "disable", "dinas", "--data-dir", cfg.data_dir]) == 0
+    assert "disabled" in capsys.readouterr().out
+    assert main(["staff", "disable", "nobody", "--data-dir", cfg.data_dir]) == 1

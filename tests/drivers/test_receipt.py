@@ -107,9 +107,11 @@ def test_letter_receipt():
         track_url="http://127.0.0.1:8080/s/abc",
         created_at=datetime(2026, 3, 5, 8, 15, tzinfo=WIB),
         name_masked="B**i S*****o",
+        next_step="Menunggu berkas: bawa fotokopi KK ke loket.",
     )
     receipt = decode_one(render_escpos(receipt_data, get_profile("80mm")))
     text = receipt.text
+    assert "Menunggu berkas: bawa fotokopi KK ke loket." in " ".join(text.split())
     assert "DESA MOJOWARNO" in text and "DESA DESA" not in text
     assert receipt.find_line("SRT-2026-0042").width_mult == 2
     for expected in (

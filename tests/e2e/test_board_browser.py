@@ -6,6 +6,8 @@ import signal
 import time
 import urllib.request
 import wave
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -36,12 +38,17 @@ def test_call_from_the_counter_shows_and_speaks_on_the_board_and_counts_in_the_r
     ticket = take_ticket(server)
     audio_url = f"/display/calls/{ticket['id']}/audio.wav"
 
-    board = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    # the TV's browser runs in UTC: the board still shows the village's time, with WIB
+    board = browser.new_context(viewport={"width": 1920, "height": 1080}, timezone_id="UTC").new_page()
     audio_requests: list[str] = []
     board.on("request", lambda req: audio_requests.append(req.url) if req.url.endswith(".wav") else None)
     board.goto(f"{server.url}/display")
     expect(board.locator(".counter-box")).to_have_count(2)
     board.wait_for_function("window.boardLog !== undefined")
+    expect(board.locator("#clock-time")).to_contain_text("WIB")
+    jakarta = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+    shown = board.locator("#clock-time").inner_text()
+    assert any(f"{m:%H}" in shown for m in (jakarta, jakarta - timedelta(minutes=1))), shown
 
     console = browser.new_context().new_page()
     operator = server.staff_user("operator")

@@ -52,10 +52,37 @@ def test_staff_approve_print_and_verify_a_kiosk_letter(edge_server_process, brow
     page.click(f"text={letter['reference']}")
     expect(page.locator("#reference")).to_have_text(letter["reference"])
     expect(page.locator("input[name=field_nama_usaha]")).to_have_value("Warung Makan Sederhana")
-    page.click("#moves button[data-status='2']")
+    # only the next step is offered: "Periksa berkas", after a confirmation
+    expect(page.locator("#moves button[data-status='2']")).to_have_count(0)
+    page.click("#next-step")
+    expect(page.locator("#confirm")).to_be_visible()
+    page.click("#confirm-yes")
+    expect(page.locator("#status-label")).to_have_text("sedang diperiksa")
+    # approving with a document unticked asks for a reason first and gives no number
+    boxes = page.locator("#checklist input[name=doc]")
+    for i in range(boxes.count() - 1):
+        boxes.nth(i).check()
+        expect(page.locator("#checklist-state")).to_contain_text(f"{i + 1} dari {boxes.count()}")
+    page.click("#next-step[data-status='2']")
+    expect(page.locator("#reason-box")).to_be_visible()
+    expect(page.locator("#message")).to_contain_text("Dokumen belum lengkap")
+    expect(page.locator("#confirm")).to_be_hidden()
+    # the ticks survive a reload; ticking the last one approves after the number warning
+    page.reload()
+    expect(page.locator("#checklist input[name=doc]:checked")).to_have_count(boxes.count() - 1)
+    boxes.nth(boxes.count() - 1).check()
+    expect(page.locator("#checklist-state")).to_contain_text(f"{boxes.count()} dari {boxes.count()}")
+    page.click("#next-step[data-status='2']")
+    expect(page.locator("#confirm-text")).to_contain_text("diberi nomor")
+    page.click("#confirm-no")
+    expect(page.locator("#letter-number")).to_have_count(0)
+    page.click("#next-step[data-status='2']")
+    page.click("#confirm-yes")
     number = page.locator("#letter-number")
     expect(number).to_contain_text("500/001/33.17.09.2016/")
     letter_number = number.inner_text()
+    expect(page.locator("#history")).to_contain_text("sedang diperiksa → menunggu tanda tangan")
+    expect(page.locator("#history")).to_contain_text("Dokumen diperiksa")
     assert letter_number.endswith(f"/{letter_number.split('/')[-1]}") and len(letter_number.split("/")) == 5
 
     kiosk_view = requests.get(f"{server.url}/api/v1/letters", timeout=10, headers={**server.kiosk_headers,

@@ -43,36 +43,36 @@ def test_kiosk_lists_only_self_service_types_and_cannot_request_a_staff_only_one
     assert codes and not codes & STAFF_CODES
     person = next(r for r in demo["residents"] if "rfid" in r)
     session = kiosk.post("/api/v1/identify", json={"scan": person["rfid"]}).json["session"]
-    r = kiosk.post("/api/v1/letters", json={"type": "474.3", "fields": {}}, headers={"X-Kiosk-Session": session})
+    r = kiosk.post("/api/v1/letters", json={"type": "S-21", "fields": {}}, headers={"X-Kiosk-Session": session})
     assert r.status_code == 404 and r.json["error"]["code"] == "unknown_letter_type"
 
 
 def test_admin_marks_a_type_self_service_and_the_kiosk_lists_it(staff, kiosk, app):
     with app.app_context():
-        birth = LetterType.get(LetterType.code == "474.1")
+        birth = LetterType.get(LetterType.code == "S-17")
     page = staff.get(f"/staff/admin/letter-types/{birth.id}")
     assert 'name="self_service"' in page.text and "nama_bayi | Nama bayi | wajib" in page.text
-    form = {"csrf_token": staff.token, "code": "474.1", "name": birth.name,
+    form = {"csrf_token": staff.token, "code": "S-17", "name": birth.name,
             "fields": re.search(r'<textarea name="fields"[^>]*>([^<]*)<', page.text).group(1),
             "requirements": "Fotokopi KK", "template": birth.template, "validity_days": "30", "active": "on",
             "self_service": "on"}
     assert staff.raw.post(f"/staff/admin/letter-types/{birth.id}", data=form).status_code == 302
-    assert "474.1" in {t["code"] for t in kiosk.get("/api/v1/letter-types").json["letter_types"]}
+    assert "S-17" in {t["code"] for t in kiosk.get("/api/v1/letter-types").json["letter_types"]}
 
 
 def test_resident_page_offers_every_type_marking_the_counter_only_ones(staff, resident):
     page = staff.get(f"/staff/residents/{resident.id}").text
-    assert "474.3 · Surat Keterangan Kematian (khusus loket)" in page and "S-41 · Surat Keterangan Domisili<" in page
+    assert "S-21 · Surat Keterangan Kematian (khusus loket)" in page and "S-41 · Surat Keterangan Domisili<" in page
 
 
 def test_a_death_letter_end_to_end_at_the_counter(staff, client, resident, app):
     """Form with the type's own fields -> request -> number -> print view -> public verification page."""
-    form = staff.get(f"/staff/residents/{resident.id}/letters/new?type=474.3")
+    form = staff.get(f"/staff/residents/{resident.id}/letters/new?type=S-21")
     assert form.status_code == 200
     assert "Nama almarhum/almarhumah" in form.text and "Sebab meninggal" in form.text
     assert "Surat keterangan kematian dari dokter" in form.text
     r = staff.raw.post(f"/staff/residents/{resident.id}/letters", data={
-        "csrf_token": staff.token, "type": "474.3", "field_nama_almarhum": "Paimin bin Sastro",
+        "csrf_token": staff.token, "type": "S-21", "field_nama_almarhum": "Paimin bin Sastro",
         "field_tanggal_meninggal": "3 Maret 2026", "field_tempat_meninggal": "rumah duka, Dusun Krajan",
         "field_sebab": "sakit tua", "field_hubungan_pelapor": "anak"})
     assert r.status_code == 302
@@ -80,7 +80,7 @@ def test_a_death_letter_end_to_end_at_the_counter(staff, client, resident, app):
     detail = staff.get(f"/staff/letters/{letter_id}").text
     assert "Paimin bin Sastro" in detail and "di loket" in detail
     numbered = staff.post(f"/staff/api/letters/{letter_id}/status", json={"status": 2}).json["letter"]
-    assert re.fullmatch(r"474\.3/001/33\.17\.09\.2016/[IVX]+/20\d\d", numbered["letter_number"])
+    assert re.fullmatch(r"S-21/001/33\.17\.09\.2016/[IVX]+/20\d\d", numbered["letter_number"])
     printed = staff.get(f"/staff/letters/{letter_id}/print?paper=a4").text
     assert numbered["letter_number"] in printed and "SURAT KETERANGAN KEMATIAN" in printed
     assert "Paimin bin Sastro" in printed and "karena sakit tua" in printed and "<svg" in printed
@@ -89,18 +89,18 @@ def test_a_death_letter_end_to_end_at_the_counter(staff, client, resident, app):
     assert "Surat Keterangan Kematian" in verify.text and resident.nik not in verify.text
     with app.app_context():
         stored = LetterRequest.get_by_id(letter_id)
-        assert stored.source == "counter" and stored.letter_type.code == "474.3"
+        assert stored.source == "counter" and stored.letter_type.code == "S-21"
         assert AuditLog.select().where((AuditLog.action == "letter.create")
                                        & (AuditLog.target == stored.reference)).count() == 1
 
 
 def test_staff_only_and_kiosk_types_count_separately(staff, resident):
     numbers = []
-    for code in ("474.1", "474.1", "S-41"):
+    for code in ("S-17", "S-17", "S-41"):
         r = staff.raw.post(f"/staff/residents/{resident.id}/letters", data={"csrf_token": staff.token, "type": code})
         letter_id = r.headers["Location"].rsplit("/", 1)[1]
         numbers.append(staff.post(f"/staff/api/letters/{letter_id}/status", json={"status": 2}).json["letter"])
-    assert [n["letter_number"].split("/")[:2] for n in numbers] == [["474.1", "001"], ["474.1", "002"],
+    assert [n["letter_number"].split("/")[:2] for n in numbers] == [["S-17", "001"], ["S-17", "002"],
                                                                      ["S-41", "001"]]
 
 

@@ -44,10 +44,10 @@ def test_closed_service_is_refused_with_a_plain_message_naming_the_next_opening(
     assert answer.status_code == 409
     assert answer.get_json()["error"] == {
         "code": "service_closed",
-        "message": "Layanan Administrasi Kependudukan tutup. Buka lagi Senin pukul 08.00."}
+        "message": "Layanan Administrasi Kependudukan tutup. Buka lagi Senin pukul 08.00 WIB."}
     services = {s["code"]: s for s in kiosk.get("/api/v1/services").get_json()["services"]}
     assert services["A"]["open"] is False and services["A"]["opens_at"] == "2026-04-06T08:00+07:00"
-    assert services["A"]["closed_reason"].endswith("Buka lagi Senin pukul 08.00.")
+    assert services["A"]["closed_reason"].endswith("Buka lagi Senin pukul 08.00 WIB.")
     assert services["B"]["open"] is True  # other services keep their (default) hours
     assert kiosk.post("/api/v1/tickets", json={"service": "B"}).status_code == 201
 
@@ -72,7 +72,7 @@ def test_closed_message_in_english_on_request(app, kiosk, clock, english):
     office_hours(app)
     set_now(clock, 2026, 4, 4, 10, 0)  # Saturday
     message = kiosk.post("/api/v1/tickets?lang=en", json={"service": "A"}).get_json()["error"]["message"]
-    assert message == "Administrasi Kependudukan is closed. Opens again Monday at 08:00."
+    assert message == "Administrasi Kependudukan is closed. Opens again Monday at 08:00 WIB."
 
 
 def test_holiday_closes_and_moves_the_next_opening(app, kiosk, clock):
@@ -81,12 +81,12 @@ def test_holiday_closes_and_moves_the_next_opening(app, kiosk, clock):
         Holiday.create(day=date(2026, 4, 6), name="Cuti Bersama")
     set_now(clock, 2026, 4, 3, 16, 0)
     message = kiosk.post("/api/v1/tickets", json={"service": "A"}).get_json()["error"]["message"]
-    assert message == "Layanan Administrasi Kependudukan tutup. Buka lagi Selasa pukul 08.00."
+    assert message == "Layanan Administrasi Kependudukan tutup. Buka lagi Selasa pukul 08.00 WIB."
     set_now(clock, 2026, 4, 6, 9, 0)  # on the holiday itself, every service is closed
     answer = kiosk.post("/api/v1/tickets", json={"service": "C"})
     assert answer.status_code == 409
     assert answer.get_json()["error"]["message"] == (
-        "Layanan Pengaduan dan Informasi tutup (Cuti Bersama). Buka lagi Selasa pukul 00.00.")
+        "Layanan Pengaduan dan Informasi tutup (Cuti Bersama). Buka lagi Selasa pukul 00.00 WIB.")
 
 
 def test_ticket_is_issued_again_once_the_service_opens(app, kiosk, clock, travel):

@@ -19,7 +19,7 @@ def test_health_needs_no_token_and_names_the_village(client):
     r = client.get("/api/v1/health")
     assert r.status_code == 200
     assert r.get_json()["status"] == "ok"
-    assert r.get_json()["village"] == {"code": "33.17.09.2016", "name": "Mojowarno"}
+    assert r.get_json()["village"] == {"code": "33.17.09.2016", "name": "Mojowarno", "timezone": "Asia/Jakarta"}
 
 
 def test_openapi_spec_lists_the_contract_paths(client):
@@ -204,6 +204,21 @@ def test_failed_pairing_tries_are_rate_limited(client, demo):
     assert codes[10] == 429
     r = client.post("/api/v1/devices/pair", json={"code": demo["pairing_code"], "name": "x"})
     assert r.status_code == 429 and error_of(r) == "too_many_tries"
+
+
+def test_checking_a_pairing_code_says_until_when_and_does_not_use_it(client, demo, travel):
+    """GIVEN the demo's pairing code WHEN a technician's dry run checks it THEN it is valid with its expiry, and
+    pairing with it still works afterwards; a wrong code answers 401 like pairing."""
+    r = client.post("/api/v1/devices/pair/check", json={"code": demo["pairing_code"]})
+    assert r.status_code == 200 and r.get_json()["valid"] is True and r.get_json()["kind"] == "kiosk"
+    assert r.get_json()["expires_at"].endswith("Z")
+    wrong = client.post("/api/v1/devices/pair/check", json={"code": "000000"})
+    assert wrong.status_code == 401 and error_of(wrong) == "invalid_pairing_code"
+    assert client.post("/api/v1/devices/pair/check", data="[]",
+                       headers={"Content-Type": "application/json"}).status_code == 400
+    assert client.post("/api/v1/devices/pair", json={"code": demo["pairing_code"], "name": "K"}).status_code == 201
+    used = client.post("/api/v1/devices/pair/check", json={"code": demo["pairing_code"]})
+    assert used.status_code == 401
 
 
 @pytest.mark.parametrize("body", ['{"name": "x"}', '{"code": 123456}', '{"code": "1", "name": ""}', "[]"])

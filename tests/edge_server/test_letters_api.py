@@ -36,11 +36,11 @@ def set_clock(clock, when_utc: datetime) -> None:
     clock.offset = when_utc.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)
 
 
-def test_letter_types_are_the_twelve_self_service_letters(kiosk):
+def test_letter_types_are_the_self_service_letters(kiosk):
     r = kiosk.get("/api/v1/letter-types")
     assert r.status_code == 200
     types = {t["code"]: t for t in r.json["letter_types"]}
-    assert len(types) == 12 and set(types["500"]) == {"code", "name", "fields", "requirements"}
+    assert len(types) == 15 and set(types["500"]) == {"code", "name", "fields", "requirements"}
     assert types["500"]["name"] == "Surat Keterangan Usaha"
     assert [f["name"] for f in types["500"]["fields"]] == ["nama_usaha", "keperluan"]
     assert types["S-08"]["fields"] == [] and "Fotokopi KTP" in types["S-08"]["requirements"]
@@ -235,4 +235,4 @@ def test_a_fresh_install_without_demo_has_the_letter_types(tmp_path):
 
     app = create_app(load_config(None, env={}, data_dir=str(tmp_path / "fresh")))
     with app.app_context():
-        assert LetterType.select().where(LetterType.self_service == True).count() == 12  # noqa: E712
+        assert LetterType.select().where(LetterType.self_service == True).count() == 15  # noqa: E712

@@ -107,10 +107,10 @@ def test_validity_is_counted_from_the_letter_date():
     assert rules.valid_until(date(2026, 11, 30), 0) is None
 
 
-def test_catalogue_has_the_twelve_self_service_letters_of_the_domain():
+def test_catalogue_has_the_twelve_self_service_letters_of_the_domain_and_opensids_other_three():
     codes = {row["code"]: row for row in catalog.seed_rows()}
     assert set(codes) == {"S-41", "500", "S-11", "S-01", "S-02", "S-07", "S-08", "S-10", "S-12", "S-13", "S-16",
-                          "S-30"}
+                          "S-30", "S-09", "S-03", "S-43"}
     assert all(row["self_service"] and row["validity_days"] == 30 for row in codes.values())
     assert '"nama_usaha"' in codes["500"]["fields"] and codes["S-08"]["fields"] == "[]"
     assert "Fotokopi KK" in codes["S-41"]["requirements"]

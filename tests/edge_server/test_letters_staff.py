@@ -41,7 +41,9 @@ def test_request_page_shows_resident_fields_documents_and_moves(staff, letter):
     assert letter["person"]["name"] in page.text and letter["person"]["nik"] in page.text
     assert 'value="Melamar kerja di pabrik"' in page.text
     assert "Surat Pengantar RT/RW" in page.text and "Fotokopi KK" in page.text
-    assert 'data-status="2"' in page.text and 'data-status="5"' in page.text and 'data-status="0"' not in page.text
+    # only the next step in DOMAIN.md's order (and cancel) is offered
+    assert 'data-status="1"' in page.text and 'data-status="5"' in page.text
+    assert not any(f'data-status="{s}"' in page.text for s in (0, 2, 3, 4))
 
 
 def test_staff_correct_the_fields(staff, letter, app):

@@ -47,7 +47,7 @@ def counter_letter(staff, resident, code: str, status: int | None = 2) -> dict:
 
 def test_register_lists_numbered_letters_and_keeps_a_cancelled_number(staff, resident, clock):
     first = counter_letter(staff, resident, "S-41")
-    second = counter_letter(staff, resident, "475.2")
+    second = counter_letter(staff, resident, "S-04")
     cancelled = staff.post(f"/staff/api/letters/{first['id']}/status", json={"status": 5}).json["letter"]
     assert cancelled["letter_number"] == first["letter_number"]  # a cancelled letter keeps its number
     counter_letter(staff, resident, "S-01", status=None)  # never numbered: not in the register
@@ -68,7 +68,7 @@ def test_register_lists_numbered_letters_and_keeps_a_cancelled_number(staff, res
     rows = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
     assert [(r["nomor_surat"], r["status"]) for r in rows] == [(first["letter_number"], "dibatalkan"),
                                                                 (second["letter_number"], "terbit")]
-    assert rows[1]["kode"] == "475.2" and rows[1]["nama"] == resident.name and rows[1]["nik"] == "'" + resident.nik
+    assert rows[1]["kode"] == "S-04" and rows[1]["nama"] == resident.name and rows[1]["nik"] == "'" + resident.nik
 
 
 def test_register_is_by_month_and_the_signer_is_the_head_of_that_day(staff, resident, clock, travel, app):

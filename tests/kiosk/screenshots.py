@@ -143,8 +143,8 @@ def walk_screens(kiosk: KioskDriver, edge: EdgeProcess, only: set[str] | None = 
     kiosk.screen.ids.keyboard.value = "WARUNG SRI"
     shot("letter-form")
     kiosk.tap_text("Lanjut")
-    kiosk.screen.ids.keyboard.value = "MODAL USAHA"
-    kiosk.tap_text("Lanjut")
+    shot("letter-form-choices")  # "Keperluan": the common purposes first, one tap each
+    kiosk.tap_text("Bank / kredit usaha")
     shot("letter-review")
     kiosk.tap_text("Kirim Permohonan")
     kiosk.wait_until(lambda: kiosk.current == "letter_done", what="letter sent")

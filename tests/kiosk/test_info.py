@@ -45,7 +45,7 @@ def test_each_section_is_one_tap_away_and_shows_its_data(kiosk, village_info, cl
     text = plain(kiosk)
     assert kiosk.app.screen_title == "Jam Layanan"  # the header names the section: not colour alone
     assert "Administrasi Kependudukan\nBuka sekarang" in text
-    assert f"{closed_service}\nTutup. Buka lagi besok pukul 08.00." in text  # in words, not colour alone
+    assert f"{closed_service}\nTutup. Buka lagi besok pukul 08.00 WIB." in text  # in words, not colour alone
 
     open_section(kiosk, "Profil Desa")
     text = plain(kiosk)

@@ -26,6 +26,7 @@ def test_letter_request_end_to_end_then_status(kiosk, edge):
     kiosk.tap_text("Surat Keterangan Domisili")
     assert kiosk.current == "letter_form"
     assert "Keperluan" in kiosk.screen.prompt or "keperluan" in kiosk.screen.prompt.lower()
+    kiosk.tap_text("Ketik sendiri")  # past the one-tap purposes (tests/kiosk/test_first_visit.py)
     kiosk.tap_text("Lanjut")
     assert "wajib diisi" in kiosk.screen.message
     type_text(kiosk, "KERJA")
@@ -36,7 +37,7 @@ def test_letter_request_end_to_end_then_status(kiosk, edge):
     before = len(kiosk.receipts())
     kiosk.tap_text("Kirim Permohonan")
     kiosk.wait_until(lambda: kiosk.current == "letter_done", what="request sent")
-    assert kiosk.taps == 2 + 1 + 5 + 1 + 1  # tile, letter, "Lanjut" on empty, K-E-R-J-A, Lanjut, Kirim
+    assert kiosk.taps == 2 + 1 + 1 + 5 + 1 + 1  # tile, letter, own words, "Lanjut" on empty, K-E-R-J-A, Lanjut, Kirim
     reference = kiosk.screen.reference
     assert reference and kiosk.screen.printed
     assert len(kiosk.receipts()) == before + 1

@@ -15,8 +15,10 @@ from tests.kiosk.harness import ROOT
 pytestmark = pytest.mark.edge
 # Every screen at the two sizes the docs show; at the other two, the screens most likely to break, because
 # software GL on a small CI machine makes each large frame slow.
-SIZES = {"800x480": "", "1920x1080": "", "1024x600": "home,queue,ticket-no-paper,identify-pin,letter-form",
-         "1080x1920": "home,queue,ticket-no-paper,identify-pin,letter-form,letter-review,status,countdown"}
+SIZES = {"800x480": "", "1920x1080": "",
+         "1024x600": "home,queue,ticket-no-paper,identify-pin,letters,letter-form,letter-form-choices",
+         "1080x1920": "home,queue,ticket-no-paper,identify-pin,letters,letter-form,letter-form-choices,"
+                      "letter-review,status,countdown"}
 
 
 def test_every_screen_at_every_size(edge, village_info, tmp_path):

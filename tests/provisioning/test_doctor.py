@@ -13,10 +13,15 @@ from tests.provisioning.conftest import run_provisioning
 
 @pytest.fixture
 def machine(tmp_path):
-    """A root whose clock is synchronised (systemd-timesyncd's flag file)."""
+    """A root whose clock is synchronised (systemd-timesyncd's flag file), with both units installed and enabled."""
     flag = tmp_path / "root/run/systemd/timesync/synchronized"
     flag.parent.mkdir(parents=True)
     flag.touch()
+    units = tmp_path / "root/etc/systemd/system"
+    (units / "multi-user.target.wants").mkdir(parents=True)
+    for unit in ("anjungan-edge.service", "anjungan-kiosk.service"):
+        (units / unit).write_text("[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n")
+        (units / "multi-user.target.wants" / unit).symlink_to(f"/etc/systemd/system/{unit}")
     return tmp_path / "root"
 
 
@@ -84,7 +89,8 @@ def test_no_configuration_at_all_fails(machine):
 def write_edge(path, edge, **extra):
     """An edge.toml for the running demo server; its data folder is /var/lib/anjungan/edge under the root."""
     values = {"village_code": "33.17.09.2016", "village_name": "Mojowarno", "host": "127.0.0.1",
-              "port": edge.port, "data_dir": "/var/lib/anjungan/edge", **extra}
+              "port": edge.port, "data_dir": "/var/lib/anjungan/edge", "public_url": "http://192.168.1.10:8080",
+              **extra}
     path.write_text("".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in values.items()))
     return path
 
@@ -101,10 +107,11 @@ def test_healthy_edge_passes(edge, machine, tmp_path):
     (machine / "var/lib/anjungan").mkdir(parents=True)
     (machine / "var/lib/anjungan/edge").symlink_to(edge.data_dir)
     config = write_edge(tmp_path / "edge.toml", edge)
-    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine))
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine), "--edge-url", edge.url)
     assert result.returncode == 0, result.stdout
     assert "integrity_check ok" in row(result.stdout, "Database")
-    assert OK in row(result.stdout, "Layanan edge")
+    assert OK in row(result.stdout, "Layanan edge") and edge.url in row(result.stdout, "Layanan edge")
+    assert OK in row(result.stdout, "Unit systemd") and OK in row(result.stdout, "Alamat kode QR")
 
 
 def test_damaged_database_fails(edge, machine, tmp_path):
@@ -136,8 +143,45 @@ def test_edge_service_down_fails(edge, machine, tmp_path):
     copy_database(edge, machine)
     config = write_edge(tmp_path / "edge.toml", edge)
     config.write_text(config.read_text().replace(f"port = {edge.port}", "port = 9"))
-    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine))
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine), "--edge-url",
+                              "http://127.0.0.1:9")
     assert result.returncode == 1 and FAIL in row(result.stdout, "Layanan edge")
+
+
+def test_a_root_is_checked_by_its_own_units_not_the_server_running_here(edge, machine, tmp_path):
+    """GIVEN a staging root and a demo edge server running on this machine on the root's port WHEN doctor checks
+    the root THEN it does not report that server as the root's; a root whose unit is missing fails."""
+    copy_database(edge, machine)
+    config = write_edge(tmp_path / "edge.toml", edge)
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine))
+    assert "answers at" not in row(result.stdout, "Layanan edge") and "--edge-url" in row(result.stdout,
+                                                                                          "Layanan edge")
+    (machine / "etc/systemd/system/multi-user.target.wants/anjungan-edge.service").unlink()
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine))
+    assert result.returncode == 1 and "not enabled" in row(result.stdout, "Unit systemd")
+    (machine / "etc/systemd/system/anjungan-edge.service").unlink()
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine))
+    assert FAIL in row(result.stdout, "Unit systemd") and "provisioning edge --root" in row(result.stdout,
+                                                                                           "Unit systemd")
+
+
+def test_another_villages_server_fails(edge, machine, tmp_path):
+    copy_database(edge, machine)
+    config = write_edge(tmp_path / "edge.toml", edge, village_code="33.17.09.2001")
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine), "--edge-url", edge.url)
+    assert result.returncode == 1
+    assert FAIL in row(result.stdout, "Layanan edge") and "another server" in row(result.stdout, "Layanan edge")
+
+
+@pytest.mark.parametrize("extra", [{"public_url": ""}, {"public_url": "http://127.0.0.1:8080"},
+                                   {"public_url": "https://localhost:8443"}])
+def test_a_qr_code_that_would_open_127_0_0_1_fails_loudly(edge, machine, tmp_path, extra):
+    copy_database(edge, machine)
+    config = write_edge(tmp_path / "edge.toml", edge, **extra)
+    result = run_provisioning("doctor", "--config", str(config), "--root", str(machine))
+    assert result.returncode == 1
+    line = row(result.stdout, "Alamat kode QR")
+    assert FAIL in line and ("127.0.0.1" in line or "localhost" in line), line
 
 
 def test_backlog_grades():

@@ -65,15 +65,16 @@ class District:
 class Edge:
     """`python -m edge_server serve --demo` syncing to `district_url`; a kiosk and a staff member drive it."""
 
-    def __init__(self, data_dir: Path, district_url: str, secret: str):
+    def __init__(self, data_dir: Path, district_url: str, secret: str, env: dict | None = None):
         self.data_dir, self.district_url, self.secret = data_dir, district_url, secret
+        self.extra_env = env or {}
         self.start()
 
     def start(self) -> None:
         env = {"ANJUNGAN_DISTRICT_URL": self.district_url, "ANJUNGAN_DISTRICT_SECRET": self.secret,
                "ANJUNGAN_SYNC_INTERVAL_SECONDS": "0.3", "ANJUNGAN_SYNC_BACKOFF_BASE_SECONDS": "0.2",
                "ANJUNGAN_SYNC_BACKOFF_MAX_SECONDS": "1.0", "ANJUNGAN_PASSWORD_HASH": "scrypt:1024:8:1",
-               "ANJUNGAN_PIN_HASH": "scrypt:1024:8:1"}
+               "ANJUNGAN_PIN_HASH": "scrypt:1024:8:1", **self.extra_env}
         self.proc, self.url = _start(
             [sys.executable, "-m", "edge_server", "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1",
              "--port", "0", "--demo"], env, self.data_dir.parent / "edge.log")

@@ -1,0 +1,118 @@
+"""Projecting newly stored events into the public pages' tables (called inside the batch's transaction).
+
+Batches may arrive out of order (a retry after a lost reply, a reordered proxy): every row remembers the seq of
+the event that set its status, and an older event never undoes a newer one. One read per table per batch; then
+one upsert of every row the batch changed.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .models import PublicLetter, PublicTicket
+
+TICKET_STATUS = {"ticket.issued": "waiting", "ticket.called": "called", "ticket.started": "serving",
+                 "ticket.finished": "done", "ticket.no_show": "no_show", "ticket.cancelled": "cancelled",
+                 "ticket.transferred": "waiting"}
+LETTER_TYPES = ("letter.requested", "letter.tracking", "letter.status_changed", "letter.verification")
+
+
+def project(village_code: str, events: list[dict]) -> None:
+    """Apply the ticket and letter events of one stored batch (dicts as `ingest.parse_batch` makes them)."""
+    tickets = [e for e in events if e["type"] in TICKET_STATUS and _text(e["data"].get("ticket_id"), 36)]
+    letters = [e for e in events if e["type"] in LETTER_TYPES and _text(e["data"].get("letter_id"), 36)]
+    if tickets:
+        _apply(PublicTicket, "ticket_id", village_code, tickets, _ticket_event)
+    if letters:
+        _apply(PublicLetter, "letter_id", village_code, letters, _letter_event)
+
+
+def _text(value, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _apply(model, key: str, village_code: str, events: list[dict], apply_one) -> None:
+    ids = {e["data"][key][:36] for e in events}
+    rows = {getattr(r, key): r for r in model.select().where((model.village == village_code)
+                                                            & (getattr(model, key).in_(list(ids))))}
+    changed = set()
+    for event in sorted(events, key=lambda e: e["seq"]):
+        object_id = event["data"][key][:36]
+        row = rows.get(object_id)
+        if row is None:
+            extra = {"business_date": event["business_date"]} if model is PublicTicket else {}
+            row = rows[object_id] = model(village=village_code, **{key: object_id}, **extra)
+        apply_one(row, event)
+        changed.add(object_id)
+    # One upsert for new and changed rows alike: the rows were merged in memory under the village's lock.
+    columns = [f for f in model._meta.sorted_fields if f.name != "id"]
+    (model.insert_many([_values(model, rows[object_id]) for object_id in sorted(changed)])
+     .on_conflict(conflict_target=[model.village, getattr(model, key)],
+                  preserve=[f for f in columns if f.name not in ("village", key)])
+     .execute())
+
+
+def _values(model, row) -> dict:
+    """Every column but the id, so rows of one insert all have the same shape."""
+    return {f.name: row.__data__.get(f.name) for f in model._meta.sorted_fields if f.name != "id"}
+
+
+def _ticket_event(row: PublicTicket, event: dict) -> None:
+    data, kind = event["data"], event["type"]
+    if kind == "ticket.issued":  # the facts that never change, whatever the order
+        row.number = _text(data.get("number"), 16) or row.number
+        row.priority = bool(data.get("priority"))
+        row.issued_at, row.issued_seq = event["occurred_at"], event["seq"]
+        row.business_date = event["business_date"]
+        row.track_hash = _text(data.get("track_hash"), 64) or row.track_hash
+        row.service_name = _text(data.get("service_name"), 120) or row.service_name
+        if not row.service:
+            row.service = _text(data.get("service"), 8)
+    if event["seq"] <= (row.status_seq or 0):
+        return
+    row.status, row.status_seq, row.status_at = TICKET_STATUS[kind], event["seq"], event["occurred_at"]
+    row.service = _text(data.get("to_service" if kind == "ticket.transferred" else "service"), 8) or row.service
+    if kind in ("ticket.called", "ticket.started"):
+        row.counter = _int(data.get("counter")) or row.counter
+    elif kind == "ticket.transferred":
+        row.counter = None
+        row.service_name = _text(data.get("to_service_name"), 120) or row.service_name
+    elif kind == "ticket.finished":
+        row.service_seconds = _int(data.get("service_seconds"))
+
+
+def _letter_event(row: PublicLetter, event: dict) -> None:
+    data, kind = event["data"], event["type"]
+    row.updated_at = max(filter(None, (row.updated_at, event["occurred_at"])))
+    row.type = _text(data.get("type"), 20) or row.type
+    row.type_name = _text(data.get("type_name"), 160) or row.type_name
+    if kind in ("letter.requested", "letter.tracking"):
+        row.reference = _text(data.get("reference"), 40) or row.reference
+        row.track_hash = _text(data.get("track_hash"), 64) or row.track_hash
+        if kind == "letter.requested":
+            row.requested_on = event["business_date"]
+    if kind == "letter.verification":
+        if event["seq"] > (row.verification_seq or 0):
+            row.verification_seq = event["seq"]
+            row.verification_hash = _text(data.get("verification_hash"), 64) or row.verification_hash
+            row.letter_number = _text(data.get("letter_number"), 80) or row.letter_number
+            row.issued_on = _day(data.get("issued_on")) or row.issued_on
+            row.valid_until = _day(data.get("valid_until"))
+            row.verification_status = "cancelled" if data.get("status") == "cancelled" else "valid"
+            row.name_masked = _text(data.get("name_masked"), 120)
+        return
+    status = _int(data.get("to") if kind == "letter.status_changed" else data.get("status"))
+    if status is not None and 0 <= status <= 5 and event["seq"] > (row.status_seq or 0):
+        row.status, row.status_seq = status, event["seq"]
+    if kind == "letter.status_changed" and _text(data.get("letter_number"), 80):
+        row.letter_number = row.letter_number or data["letter_number"][:80]
