@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from anjungan_core.calendar_words import DAYS, MONTHS
+from anjungan_core.calendar_words import DAYS, MONTHS, zone_label
 
 
 def day_words(day: date | None, weekday: bool = True) -> str:
