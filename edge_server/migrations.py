@@ -31,6 +31,19 @@ def run_schema_file(db: SqliteDatabase, name: str) -> None:
                            .replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", 1))
 
 
+def insert_rows(db: SqliteDatabase, model: type, rows: list[dict]) -> None:
+    """Insert rows into ``model``'s table as it is when the migration runs: only the columns the table has
+    (a column that a later migration adds does not exist yet), each missing one given the model's default."""
+    present = {c.name for c in db.get_columns(model._meta.table_name)}
+    defaults = {f.column_name: f.default() if callable(f.default) else f.default
+                for f in model._meta.sorted_fields if f.column_name in present and f.default is not None}
+    for row in rows:
+        values = {name: value for name, value in {**defaults, **row}.items() if name in present}
+        columns = ", ".join(f'"{name}"' for name in values)
+        db.execute_sql(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(values))})',
+                       tuple(values.values()))
+
+
 def add_column_if_missing(db: SqliteDatabase, table: str, column: str, field: Field) -> None:
     """Add a column unless the table has it already (so the migration is safe to run twice)."""
     if column not in {c.name for c in db.get_columns(table)}:
@@ -49,7 +62,7 @@ def _residents_and_letters(db: SqliteDatabase) -> None:
 
     run_schema_file(db, "0010_letters.sql")
     if not LetterType.select().exists():
-        LetterType.insert_many(seed_rows()).execute()
+        insert_rows(db, LetterType, seed_rows())
 
 
 @migration(30, "village information: office hours, holidays, announcement images, cameras, links, officials")
@@ -68,9 +81,7 @@ def _staff_letter_types(db: SqliteDatabase) -> None:
     from .models import LetterType
 
     codes = {code for (code,) in LetterType.select(LetterType.code).tuples()}
-    rows = staff_seed_rows(codes, LetterType.select().count())
-    if rows:
-        LetterType.insert_many(rows).execute()
+    insert_rows(db, LetterType, staff_seed_rows(codes, LetterType.select().count()))
 
 
 @migration(21, "hub public pages: send what the hub needs for letters numbered or requested before them")
@@ -79,29 +90,36 @@ def _public_pages_backfill(db: SqliteDatabase) -> None:
 
     from .clock import Clock
     from .letters import rules
-    from .letters.service import verification_event
     from .models import LetterRequest, LetterType, Resident, VillageProfile
     from .sync.outbox import record_event
-    from .sync.public_links import token_digest
+    from .sync.public_links import token_digest, verification_data
 
-    letters = list(LetterRequest.select(LetterRequest, LetterType, Resident).join(LetterType)
-                   .switch(LetterRequest).join(Resident)
-                   .where((LetterRequest.letter_number.is_null(False)) | (LetterRequest.status.in_(
-                       list(rules.OPEN_STATUSES)))))
+    # Only the columns this needs, never a whole model: later migrations add columns these tables lack here.
+    letters = list(LetterRequest.select(
+        LetterRequest.id, LetterRequest.reference, LetterRequest.status, LetterRequest.created_at,
+        LetterRequest.letter_number, LetterRequest.verification_code, LetterRequest.numbered_at,
+        LetterRequest.track_token, LetterType.code.alias("type_code"), LetterType.name.alias("type_name"),
+        LetterType.validity_days, Resident.name.alias("resident_name"))
+        .join(LetterType).switch(LetterRequest).join(Resident)
+        .where((LetterRequest.letter_number.is_null(False)) | (LetterRequest.status.in_(list(rules.OPEN_STATUSES))))
+        .dicts())
     if not letters:
         return
-    profile = VillageProfile.select().first()
-    clock = Clock(ZoneInfo(profile.timezone if profile else "Asia/Jakarta"))
+    zone = VillageProfile.select(VillageProfile.timezone).scalar() or "Asia/Jakarta"
+    clock = Clock(ZoneInfo(zone))
     now = clock.utcnow()
     for letter in letters:
-        day = clock.business_date(letter.created_at)
+        day = clock.business_date(letter["created_at"])
         record_event("letter.tracking", day, {
-            "letter_id": letter.id, "reference": letter.reference, "type": letter.letter_type.code,
-            "type_name": letter.letter_type.name, "status": letter.status,
-            "track_hash": token_digest(letter.track_token)}, now)
-        if letter.letter_number and letter.verification_code and letter.numbered_at:
-            record_event("letter.verification", clock.business_date(letter.numbered_at),
-                         verification_event(letter, clock), now)
+            "letter_id": letter["id"], "reference": letter["reference"], "type": letter["type_code"],
+            "type_name": letter["type_name"], "status": letter["status"],
+            "track_hash": token_digest(letter["track_token"])}, now)
+        if letter["letter_number"] and letter["verification_code"] and letter["numbered_at"]:
+            issued = clock.local(letter["numbered_at"]).date()
+            record_event("letter.verification", clock.business_date(letter["numbered_at"]), verification_data(
+                letter["id"], letter["verification_code"], letter["letter_number"], letter["type_code"],
+                letter["type_name"], issued, rules.valid_until(issued, letter["validity_days"]),
+                letter["status"] == rules.CANCELLED, letter["resident_name"]), now)
 
 
 @migration(11, "residents: OpenSID reference values (pendidikan, hubungan, warganegara, golongan darah, cacat, "
@@ -119,7 +137,7 @@ def _opensid_letter_catalogue(db: SqliteDatabase) -> None:
     from .models import LetterSequence, LetterType
 
     for old_code, new_code, old_name, new_name in OPENSID_RENAMES:
-        row = LetterType.get_or_none(LetterType.code == old_code)
+        row = LetterType.select(LetterType.id, LetterType.name).where(LetterType.code == old_code).first()
         if row is None or row.name != old_name:
             continue  # not there yet (migration 40 seeds the new codes) or an admin's own
         code = new_code if not LetterType.select().where(LetterType.code == new_code).exists() else old_code
@@ -128,9 +146,7 @@ def _opensid_letter_catalogue(db: SqliteDatabase) -> None:
         if code != old_code and not moved:  # the counter moves with its code: the next number continues the year
             LetterSequence.update(scope=code).where(LetterSequence.scope == old_code).execute()
     codes = {code for (code,) in LetterType.select(LetterType.code).tuples()}
-    rows = added_seed_rows(codes, LetterType.select().count())
-    if rows:
-        LetterType.insert_many(rows).execute()
+    insert_rows(db, LetterType, added_seed_rows(codes, LetterType.select().count()))
 
 
 @migration(13, "residents imported before OpenSID codes were mapped: labels for codes, '-' as empty, RT/RW as "

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from drivers.idcard import InvalidNik, mask_nik, parse_nik
+from anjungan_core.nik import mask_nik
+from drivers.idcard import InvalidNik, parse_nik
 
 from . import opensid_codes as codes
 

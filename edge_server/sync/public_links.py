@@ -10,7 +10,7 @@ import base64
 import hashlib
 from datetime import date
 
-from drivers.idcard import mask_name
+from anjungan_core.nik import mask_name
 
 
 def token_digest(token: str) -> str:

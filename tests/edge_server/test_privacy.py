@@ -39,8 +39,8 @@ def test_every_view_of_a_record_is_logged_and_admins_see_who_and_when(staff, ope
     assert page.status_code == 200
     assert page.text.count('<td class="actor">operator</td>') == 1
     local = clock.local()  # in words, in the village zone: "2 Desember 2026 21.05 WIB"
-    from edge_server.letters.rules import INDONESIAN_MONTHS
-    assert f"{local.day} {INDONESIAN_MONTHS[local.month - 1]} {local.year} {local:%H.}" in page.text
+    from anjungan_core.calendar_words import MONTHS
+    assert f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H.}" in page.text
     assert f"{local.tzname()}</td>" in page.text
     assert operator.get(f"/staff/residents/{resident.id}/access-log").status_code == 302  # admins only
 
