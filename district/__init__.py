@@ -12,6 +12,7 @@ from flask import Flask, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from anjungan_core.clock import Clock
 from anjungan_core.files import read_or_create_secret
 from anjungan_core.version import running_version
 
@@ -36,10 +37,12 @@ class _HubFlask(Flask):
     json_provider_class = GuardedJSONProvider
 
 
-def create_app(config=None, *, migrate_db: bool = True) -> Flask:
+def create_app(config=None, *, clock=None, migrate_db: bool = True) -> Flask:
     """Build the hub app.
 
     :param config: a `DistrictConfig`; None loads defaults and DISTRICT_* environment variables.
+    :param clock: an `anjungan_core.clock.Clock` (tests pass one they can move); defaults to the real clock in the
+        regency's zone, moved by `clock_offset_seconds`.
     :param migrate_db: run migrations (the `serve` command runs them once before starting workers).
     """
     from flask_babel import Babel, get_locale
@@ -62,6 +65,7 @@ def create_app(config=None, *, migrate_db: bool = True) -> Flask:
     )
     app.json.ensure_ascii = False
     app.extensions["district_config"] = cfg
+    app.extensions["clock"] = clock or Clock(cfg.zone, timedelta(seconds=cfg.clock_offset_seconds))
 
     db = open_database(cfg.database_url, cfg.sqlite_path)
     if migrate_db:

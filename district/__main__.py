@@ -5,13 +5,16 @@ import argparse
 import logging
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 
 log = logging.getLogger("district")
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+def _now(cfg) -> datetime:
+    """Now, as naive UTC, from the shared clock (the same one the hub's app uses)."""
+    from anjungan_core.clock import Clock
+
+    return Clock(cfg.zone).utcnow()
 
 
 def _setup_logging() -> None:
@@ -40,7 +43,7 @@ def cmd_serve(args) -> int:
     _open(cfg)
     port = cfg.port or free_port(cfg.host)
     if args.demo:
-        demo = seed_demo(cfg.data_dir, cfg.base_url(port), _now(), cfg.password_hash)
+        demo = seed_demo(cfg.data_dir, cfg.base_url(port), _now(cfg), cfg.password_hash)
         if demo:
             log.info("demo: 23 villages of Kecamatan Kaliori registered; logins in %s/demo.json", cfg.data_dir)
             print(f"district dashboard login: {demo['staff'][0]['username']} / {demo['staff'][0]['password']}",
@@ -64,11 +67,11 @@ def cmd_villages(args) -> int:
     _open(cfg)
     try:
         if args.villages_command == "add":
-            village, secret = add_village(args.code, args.name, _now())
+            village, secret = add_village(args.code, args.name, _now(cfg))
             print(f"village {village.code} {village.name} registered")
             print(f"secret (shown once; put it in the edge's district_secret): {secret}")
         elif args.villages_command == "rotate":
-            secret = rotate_secret(args.code, _now())
+            secret = rotate_secret(args.code, _now(cfg))
             print(f"new secret (shown once; the old one no longer works): {secret}")
         elif args.villages_command == "revoke":
             revoke_village(args.code)
@@ -93,7 +96,7 @@ def cmd_staff(args) -> int:
             disable_staff(args.username)
             print(f"dashboard login {args.username.strip().lower()} disabled; its sessions ended")
             return 0
-        password = add_staff(args.username, _now(), cfg.password_hash)
+        password = add_staff(args.username, _now(cfg), cfg.password_hash)
     except RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -121,7 +124,7 @@ def cmd_releases(args) -> int:
     try:
         if args.releases_command == "add":
             signature = read_signature(Path(args.signature).read_bytes())
-            release = add_release(cfg.data_dir, Path(args.tarball), signature, _now())
+            release = add_release(cfg.data_dir, Path(args.tarball), signature, _now(cfg))
             print(f"release {release.version} published ({release.size} bytes, sha256 {release.sha256[:16]}...)")
         else:
             newest = latest()

@@ -4,14 +4,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import Blueprint, current_app, jsonify, make_response, request
 
 from anjungan_core.regions import dotted_village_code
 
 from .announcements import announcements_for
+from .clock import clock
 from .ingest import IngestError, authenticate, decompress, parse_batch, store_batch
 from .models import Village
 from .registry import admin_token_ok
@@ -24,14 +24,6 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def _cfg():
     return current_app.extensions["district_config"]
-
-
-def _now_unix() -> float:
-    return time.time() + _cfg().clock_offset_seconds
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(_now_unix(), timezone.utc).replace(tzinfo=None)
 
 
 def _error(status: int, code: str, message: str, **extra):
@@ -76,10 +68,10 @@ def sync_batches():
     """Store a village's signed batch of events; answer how far it is acknowledged."""
     cfg = _cfg()
     raw = _raw_body(cfg.max_body_bytes)
-    village = authenticate(request.headers, raw, _now_unix(), cfg.clock_window_seconds)
+    village = authenticate(request.headers, raw, clock().unix(), cfg.clock_window_seconds)
     body = decompress(raw, request.headers.get("Content-Encoding", ""), cfg.max_decompressed_bytes)
     events = parse_batch(body, village.code, cfg.max_events_per_batch)
-    result = store_batch(village.code, events, _now())
+    result = store_batch(village.code, events, clock().utcnow())
     from .files_api import note_edge_version
 
     note_edge_version(village.code)
@@ -95,12 +87,12 @@ def sync_batches():
 @api.get("/sync/config")
 def sync_config():
     """The village's district configuration (announcements), with an ETag."""
-    village = authenticate(request.headers, request.get_data(cache=False), _now_unix(), _cfg().clock_window_seconds)
-    Village.update(last_seen=_now()).where(Village.code == village.code).execute()
+    village = authenticate(request.headers, request.get_data(cache=False), clock().unix(), _cfg().clock_window_seconds)
+    Village.update(last_seen=clock().utcnow()).where(Village.code == village.code).execute()
     from .files_api import note_edge_version
 
     note_edge_version(village.code)
-    items = announcements_for(village.code, _now())
+    items = announcements_for(village.code, clock().utcnow())
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:32]
     etag = f'"{digest}"'
     if request.headers.get("If-None-Match", "") == etag:
@@ -132,11 +124,7 @@ def village_summary_api(code: str):
     if village is None:
         return _error(404, "unknown_village", "no such village")
     try:
-        day = date.fromisoformat(request.args["date"]) if request.args.get("date") else _today()
+        day = date.fromisoformat(request.args["date"]) if request.args.get("date") else clock().business_date()
     except ValueError:
         return _error(400, "bad_date", "date must be YYYY-MM-DD")
     return jsonify(village_summary(village, day))
-
-
-def _today() -> date:
-    return datetime.fromtimestamp(_now_unix(), _cfg().zone).date()

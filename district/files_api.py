@@ -8,7 +8,8 @@ from flask import jsonify, request, send_file
 from anjungan_core.regions import dotted_village_code
 
 from . import backups, releases
-from .api import _cfg, _error, _now, _now_unix, api
+from .api import _cfg, _error, api
+from .clock import clock
 from .models import Village
 from .registry import admin_token_ok
 from .releases import Release
@@ -34,7 +35,7 @@ def upload_backup():
     if length is not None and length > cfg.max_backup_bytes:
         return _error(413, "too_large", f"backup over {cfg.max_backup_bytes} bytes")
     request.max_content_length = cfg.max_backup_bytes  # this endpoint only: the app-wide limit is for batches
-    received = backups.receive(request.headers, request.stream, cfg.data_dir, _now_unix(), _now(),
+    received = backups.receive(request.headers, request.stream, cfg.data_dir, clock().unix(), clock().utcnow(),
                                cfg.clock_window_seconds, cfg.max_backup_bytes, cfg.backups_keep)
     note_edge_version(request.headers.get("X-Anjungan-Village", ""))
     log.info("backup %s from %s: %s (%d bytes)", received.name, request.headers.get("X-Anjungan-Village", ""),
@@ -60,10 +61,10 @@ def list_backups(code: str):
     village = _village_or_none(code)
     if village is None:
         return _error(404, "unknown_village", "no such village")
-    items = backups.listing(village.code, _now())
+    items = backups.listing(village.code, clock().utcnow())
     newest = backups.latest_by_village().get(village.code)
     return jsonify({"village": village.code, "backups": items, "latest": items[0] if items else None,
-                    "stale": backups.is_stale(newest, _now(), _cfg().backup_stale_hours)})
+                    "stale": backups.is_stale(newest, clock().utcnow(), _cfg().backup_stale_hours)})
 
 
 @api.get("/villages/<code>/backups/<name>")

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import functools
-import time
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+
+from ..clock import clock
 
 dashboard = Blueprint("dashboard", __name__)
 
@@ -14,11 +15,6 @@ dashboard = Blueprint("dashboard", __name__)
 def select_locale() -> str:
     """Indonesian unless the staff member chose English."""
     return session.get("lang") if session.get("lang") in ("id", "en") else "id"
-
-
-def now_unix() -> float:
-    """The clock sessions are timed by (a function, so tests can move it)."""
-    return time.time()
 
 
 def login_required(view):
@@ -58,7 +54,7 @@ def _load_user() -> None:
         if "staff_id" in session:  # a cookie from before sessions lived on the server: no longer valid
             _end_session(_("Sesi Anda berakhir. Silakan masuk lagi."))
         return
-    row, why = current(token, now_unix(), *session_limits())
+    row, why = current(token, clock().unix(), *session_limits())
     if row is None:
         _end_session(_("Sesi Anda berakhir. Silakan masuk lagi."))
         return

@@ -7,6 +7,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from ..announcements import create_announcement, current_announcements, delete_announcement, targets_of
+from ..clock import clock
 from ..models import Village
 from . import dashboard, login_required
 
@@ -42,7 +43,7 @@ def announcements():
             flash(_("Pilih minimal satu desa."))
         else:
             create_announcement(title, request.form.get("body", ""), starts, ends, None if to_all else chosen,
-                                datetime.now(timezone.utc).replace(tzinfo=None), g.staff_user.username)
+                                clock().utcnow(), g.staff_user.username)
             flash(_("Pengumuman diterbitkan."))
         return redirect(url_for("dashboard.announcements"))
     items = [(a, targets_of(a)) for a in current_announcements()]
@@ -53,6 +54,6 @@ def announcements():
 @login_required
 def announcement_delete(announcement_id: int):
     """Withdraw an announcement (villages drop it at their next sync)."""
-    if delete_announcement(announcement_id, datetime.now(timezone.utc).replace(tzinfo=None)):
+    if delete_announcement(announcement_id, clock().utcnow()):
         flash(_("Pengumuman ditarik."))
     return redirect(url_for("dashboard.announcements"))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from urllib.parse import urlparse
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -12,8 +11,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import staff_sessions
+from ..clock import clock
 from ..registry import check_staff
-from . import dashboard, now_unix, session_limits, throttle
+from . import dashboard, session_limits, throttle
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,6 @@ class LoginForm(FlaskForm):
 
 def _cfg():
     return current_app.extensions["district_config"]
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(now_unix(), timezone.utc).replace(tzinfo=None)
 
 
 def _safe_next(target: str) -> str | None:
@@ -49,7 +45,7 @@ def _try_login(username: str, password: str) -> tuple[str | None, int]:
 
     A locked name gets the same answer whether it exists or not, and so does a wrong password.
     """
-    cfg, now = _cfg(), _now()
+    cfg, now = _cfg(), clock().utcnow()
     last_try = throttle.reserve_attempt(username, now, cfg.login_max_failures, cfg.login_lock_seconds)
     if last_try is None:  # locked: no password check at all
         return _locked_message(), 429
@@ -63,7 +59,7 @@ def _try_login(username: str, password: str) -> tuple[str | None, int]:
     lang = session.get("lang")
     session.clear()  # a new session (no fixation)
     session.permanent = True
-    session["sid"] = staff_sessions.start(user.id, now_unix(), *session_limits())
+    session["sid"] = staff_sessions.start(user.id, clock().unix(), *session_limits())
     if lang:
         session["lang"] = lang
     log.info("district staff login: %s", user.username)

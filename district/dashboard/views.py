@@ -13,6 +13,7 @@ from anjungan_core.regions import dotted_village_code
 
 from ..backups import is_stale, latest_by_village
 from ..charts import bar_chart, line_chart
+from ..clock import clock
 from ..models import DeviceState, Village
 from ..stats import device_alerts, overview, village_days
 from . import dashboard, login_required
@@ -25,17 +26,9 @@ def _cfg():
     return current_app.extensions["district_config"]
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=_cfg().clock_offset_seconds)
-
-
-def _today() -> date:
-    return datetime.now(_cfg().zone).date()
-
-
 def _day_arg() -> date:
     try:
-        return date.fromisoformat(request.args["date"]) if request.args.get("date") else _today()
+        return date.fromisoformat(request.args["date"]) if request.args.get("date") else clock().business_date()
     except ValueError:
         abort(400)
 
@@ -59,7 +52,7 @@ def _age(naive_utc: datetime | None) -> str:
     """How long ago, in words: "3 jam", "2 hari"."""
     if naive_utc is None:
         return _("belum ada")
-    seconds = max(0, int((_now() - naive_utc).total_seconds()))
+    seconds = max(0, int((clock().utcnow() - naive_utc).total_seconds()))
     if seconds < 3600:
         return _("%(n)d menit", n=seconds // 60)
     if seconds < 48 * 3600:
@@ -73,7 +66,7 @@ def overview_page():
     """Every village by kecamatan: today's tickets, waits, letters, last seen and device alerts."""
     day = _day_arg()
     rows = overview(day)  # three queries whatever the number of villages
-    stale_before = _now() - timedelta(hours=STALE_HOURS)
+    stale_before = clock().utcnow() - timedelta(hours=STALE_HOURS)
     kecamatan = request.args.get("kecamatan", "").strip()
     problems_only = request.args.get("only") == "problems"
     return render_template("overview.html", day=day, local=_local, problem_words=problem_words,
@@ -82,7 +75,7 @@ def overview_page():
                            groups=group_rows(rows, stale_before, kecamatan, problems_only),
                            totals=regency_totals(rows, stale_before),
                            backups=latest_by_village(), age=_age,
-                           backup_stale=lambda newest: is_stale(newest, _now(), _cfg().backup_stale_hours))
+                           backup_stale=lambda newest: is_stale(newest, clock().utcnow(), _cfg().backup_stale_hours))
 
 
 @dashboard.get("/villages/<code>")

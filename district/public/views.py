@@ -9,13 +9,13 @@ import base64
 import functools
 import hashlib
 import re
-import time
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
+from ..clock import clock
 from ..models import Village
 from . import estimate
 from .models import PublicLetter, PublicTicket
@@ -36,10 +36,6 @@ def token_digest(token: str) -> str:
 
 def _cfg():
     return current_app.extensions["district_config"]
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(time.time() + _cfg().clock_offset_seconds, timezone.utc).replace(tzinfo=None)
 
 
 def localized(view):
@@ -102,7 +98,7 @@ def _not_found(message: str):
 def _updated(village: Village | None) -> dict:
     """'diperbarui N detik lalu', and an honest note when the village has not reached the hub for a while."""
     cfg = _cfg()
-    fresh = estimate.freshness(village.last_seen if village else None, _now(), cfg.public_stale_seconds)
+    fresh = estimate.freshness(village.last_seen if village else None, clock().utcnow(), cfg.public_stale_seconds)
     if fresh.seconds is None:
         return {"updated": None, "stale": True, "stale_since": None}
     seconds = fresh.seconds
@@ -158,7 +154,7 @@ def ticket(token: str):
                             "baru diambil muncul di sini setelah desa mengirim data, biasanya dalam satu menit."))
     village = Village.get_or_none(Village.code == row.village)
     ahead, wait = _ticket_numbers(row) if row.status == "waiting" else (0, 0)
-    today = _now().replace(tzinfo=timezone.utc).astimezone(_cfg().zone).date()
+    today = clock().business_date()
     return _page("public/ticket.html", t=row, village=village, ahead=ahead, wait=wait,
                  status_label=ticket_status_label(row.status, row.counter),
                  other_day=row.business_date != today, open=row.status in ("waiting", "called", "serving"),
@@ -191,7 +187,7 @@ def verify(code: str):
     if row is None or not row.letter_number:
         return _page("public/verify.html", 404, letter=None, village=None)
     village = Village.get_or_none(Village.code == row.village)
-    today = _now().replace(tzinfo=timezone.utc).astimezone(_cfg().zone).date()
+    today = clock().business_date()
     expired = row.valid_until is not None and row.valid_until < today
     return _page("public/verify.html", letter=row, village=village, cancelled=row.verification_status == "cancelled",
                  expired=expired, **_updated(village))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,21 +28,19 @@ def _login(client, username: str, password: str):
 
 
 class Clock:
-    """The dashboard's clock, moved by hand."""
+    """The hub's injected clock, moved by hand."""
 
-    def __init__(self, monkeypatch):
-        self.now = 1_800_000_000.0
-        monkeypatch.setattr(dashboard_pkg, "now_unix", lambda: self.now)
-        monkeypatch.setattr("district.dashboard.auth.now_unix", lambda: self.now)
+    def __init__(self, hub):
+        self.clock = hub.app.extensions["clock"]
 
     def advance(self, seconds: float) -> None:
-        self.now += seconds
+        self.clock.travel(timedelta(seconds=seconds))
 
 
-def test_five_wrong_passwords_lock_the_name_even_against_the_right_one(hub, monkeypatch):
+def test_five_wrong_passwords_lock_the_name_even_against_the_right_one(hub):
     """GIVEN a staff login WHEN someone tries five wrong passwords THEN the fifth answer is 429 and for five
     minutes even the right password is refused; after that the right password works."""
-    clock = Clock(monkeypatch)
+    clock = Clock(hub)
     password = _staff(hub)
     client = hub.app.test_client()
     answers = [_login(client, "dinas", f"salah{i}").status_code for i in range(5)]
@@ -55,9 +53,9 @@ def test_five_wrong_passwords_lock_the_name_even_against_the_right_one(hub, monk
     assert client.get("/").status_code == 200
 
 
-def test_a_name_that_does_not_exist_gets_the_same_answers(hub, monkeypatch):
+def test_a_name_that_does_not_exist_gets_the_same_answers(hub):
     """Unknown and known names answer alike: 401 with the same words, then the same lock after five tries."""
-    Clock(monkeypatch)
+    Clock(hub)
     _staff(hub)
     known, unknown = hub.app.test_client(), hub.app.test_client()
     for attempt in range(5):
@@ -69,8 +67,8 @@ def test_a_name_that_does_not_exist_gets_the_same_answers(hub, monkeypatch):
     assert _login(unknown, "tidakada", "x").status_code == 429
 
 
-def test_a_success_forgets_failures_and_other_names_are_not_locked(hub, monkeypatch):
-    Clock(monkeypatch)
+def test_a_success_forgets_failures_and_other_names_are_not_locked(hub):
+    Clock(hub)
     password = _staff(hub)
     other = _staff(hub, "camat")
     client = hub.app.test_client()
@@ -98,8 +96,8 @@ def test_the_dummy_hash_for_unknown_names_is_made_once(sqlite_hub, monkeypatch):
     assert made == ["scrypt:1024:8:1"]
 
 
-def test_a_session_ends_after_an_idle_hour_and_after_twelve_hours(sqlite_hub, monkeypatch):
-    clock = Clock(monkeypatch)
+def test_a_session_ends_after_an_idle_hour_and_after_twelve_hours(sqlite_hub):
+    clock = Clock(sqlite_hub)
     password = _staff(sqlite_hub)
     client = sqlite_hub.app.test_client()
     assert _login(client, "dinas", password).status_code == 302
@@ -285,10 +283,10 @@ def test_a_password_reset_or_a_disabled_account_ends_every_session(hub):
     assert _login(hub.app.test_client(), "dinas", new_password).status_code == 401
 
 
-def test_an_idle_session_ends_on_the_server_whatever_the_cookie_says(sqlite_hub, monkeypatch):
+def test_an_idle_session_ends_on_the_server_whatever_the_cookie_says(sqlite_hub):
     """The idle clock is the server's row: a cookie replayed after an idle hour is refused even though it was
     never used in between (nothing in it is trusted but the token)."""
-    clock = Clock(monkeypatch)
+    clock = Clock(sqlite_hub)
     password = _staff(sqlite_hub)
     client = sqlite_hub.app.test_client()
     assert _login(client, "dinas", password).status_code == 302

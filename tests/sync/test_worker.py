@@ -93,8 +93,7 @@ def test_network_error_is_a_failure_in_words(edge, worker, transport):
 
 
 def test_clock_skew_adopts_the_district_time(edge, district, worker):
-    district.extensions["district_config"] = type(district.extensions["district_config"])(
-        **{**district.extensions["district_config"].__dict__, "clock_offset_seconds": 600.0})
+    district.extensions["clock"].travel(timedelta(seconds=600))  # the hub's clock is 10 minutes ahead
     queue_day(edge, issued=2, served=0, no_show=0)
     assert worker.cycle().ok
     assert 590 < store.sync_state().clock_offset < 610
@@ -102,8 +101,7 @@ def test_clock_skew_adopts_the_district_time(edge, district, worker):
 
 
 def test_an_idle_village_learns_the_district_time_from_the_config_poll(edge, district, worker):
-    district.extensions["district_config"] = type(district.extensions["district_config"])(
-        **{**district.extensions["district_config"].__dict__, "clock_offset_seconds": -900.0})
+    district.extensions["clock"].travel(timedelta(seconds=-900))
     assert worker.cycle(force_config=True).ok
     assert -910 < store.sync_state().clock_offset < -890
     assert store.sync_state().config_etag
