@@ -61,3 +61,10 @@ def _staff_letter_types(db: SqliteDatabase) -> None:
     rows = staff_seed_rows(codes, LetterType.select().count())
     if rows:
         LetterType.insert_many(rows).execute()
+
+
+@migration(6, "staff sessions kept on the server (revocable console logins)")
+def _staff_sessions(db: SqliteDatabase) -> None:
+    from .models import StaffSession
+
+    db.create_tables([StaffSession], safe=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from ..db import database
+from ..inputs import bounded_int
 from ..models import CallEvent
 from . import board
 from .stream import DatabaseWatch, call_stream
@@ -36,8 +37,9 @@ def board_state():
 def _asked_last_id() -> int | None:
     """Last-Event-ID (a reconnecting EventSource) wins over ?after= (a board that re-created its stream)."""
     for raw in (request.headers.get("Last-Event-ID"), request.args.get("after")):
-        if raw is not None and raw.strip().isdigit():
-            return int(raw.strip()[:18])
+        number = bounded_int(raw)
+        if number is not None:
+            return number
     return None
 
 

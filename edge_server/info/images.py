@@ -99,4 +99,6 @@ def media_signature(secret: str, kind: str, ident: int) -> str:
 
 
 def signature_ok(secret: str, kind: str, ident: int, given: str) -> bool:
-    return hmac.compare_digest(media_signature(secret, kind, ident), given or "")
+    # compared as bytes: compare_digest refuses str with non-ASCII (a hostile URL), bytes never
+    return hmac.compare_digest(media_signature(secret, kind, ident).encode(),
+                               (given or "").encode("utf-8", "surrogatepass"))

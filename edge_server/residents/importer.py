@@ -174,6 +174,14 @@ def parse_residents(data: bytes | str, today: date,
     :param today: decides the NIK's century and rejects birth dates in the future.
     :param progress: called now and then with (lines done, total lines).
     """
+    try:
+        return _parse(data, today, progress)
+    except csv.Error:  # e.g. a cell over csv's field limit (128 KiB): no honest export has one
+        return ImportResult([], [BadLine(0, "berkas tidak bisa dibaca sebagai CSV: ada kolom terlalu panjang "
+                                            "atau tanda kutip yang tidak ditutup")])
+
+
+def _parse(data: bytes | str, today: date, progress: Callable[[int, int], None] | None) -> ImportResult:
     text = decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     total = text.count("\n") + 1
     first_line = text.split("\n", 1)[0]
