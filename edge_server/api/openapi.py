@@ -53,6 +53,7 @@ def spec() -> dict:
         "code": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S"},
         "name": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "\\S"}}}
     take = _op("Take a queue ticket", "201", ticket_body, session=True, errors=("400", "401", "404", "409", "503"))
+    take["responses"]["200"] = {"description": "The ticket an earlier request with this Idempotency-Key made"}
     take["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
                                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}})
     return {
