@@ -104,3 +104,17 @@ def test_a_revoked_display_is_a_stranger_again(app, client):
         assert is_board()
         revoke(Device.get(Device.kind == "display").id, app.extensions["clock"].utcnow())
         assert not is_board()
+
+
+def test_under_gunicorn_a_hang_up_is_seen_on_the_socket_without_reading():
+    from edge_server.display.stream import peer_gone
+
+    ours, theirs = socket.socketpair()
+    gone = peer_gone({"gunicorn.socket": ours})
+    assert gone() is False
+    theirs.sendall(b"x")  # a byte waiting is not a hang-up
+    assert gone() is False
+    theirs.close()
+    assert gone() is True
+    ours.close()
+    assert peer_gone({})() is False  # a server that cannot tell: the heartbeat write finds it
