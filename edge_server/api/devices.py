@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from .. import __version__, ratelimit
 from ..devices import pair, record_heartbeat
 from ..errors import ApiError
+from ..inputs import clean_text, is_ascii_text
 from ..models import VillageProfile
 from . import clock, device_required, json_body, kiosk_api
 
@@ -33,9 +34,9 @@ def pair_device():
     key = f"pair:{request.remote_addr}"
     body = json_body()
     code, name = body.get("code"), body.get("name", "Kiosk")
-    if not isinstance(code, str) or not code.strip() or len(code) > 40:
+    if not is_ascii_text(code, 40) or not code.strip():
         raise ApiError(400, "invalid_body", _("Kode pemasangan wajib diisi."))
-    if not isinstance(name, str) or not name.strip() or len(name) > 80:
+    if clean_text(name, 80) is None or not name.strip():
         raise ApiError(400, "invalid_body", _("Nama perangkat wajib, paling panjang 80 huruf."))
     # Counted before the code is looked at, so parallel guesses cannot all be checked before the first counts.
     if not ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now):

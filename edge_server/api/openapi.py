@@ -50,7 +50,7 @@ def spec() -> dict:
         "service": {"type": "string", "nullable": True, "pattern": "^[A-Za-z]?$"},
         "ticket_id": {"type": "string", "nullable": True, "maxLength": 64}}}
     pair_body = {"type": "object", "required": ["code"], "properties": {
-        "code": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S"},
+        "code": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[ -~]*[!-~][ -~]*$"},
         "name": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "\\S"}}}
     take = _op("Take a queue ticket", "201", ticket_body, session=True, errors=("400", "401", "404", "409", "503"))
     take["responses"]["200"] = {"description": "The ticket an earlier request with this Idempotency-Key made"}
