@@ -42,7 +42,8 @@ def _fuzz(schema, prepare) -> tuple[int, list[str], Counter]:
         try:
             response = case.call_and_validate(checks=checks)
             statuses[f"{case.method} {case.operation.path} {response.status_code}"] += 1
-        except Exception as exc:  # noqa: BLE001  (a failed check: collect it, keep fuzzing)
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  (schemathesis's FailureGroup is a
+            # BaseExceptionGroup: collect every failed check, keep fuzzing)
             statuses[f"{case.method} {case.operation.path} failed"] += 1
             failures.append(f"{where}: {type(exc).__name__}: {exc}"[:1500])
 
