@@ -213,3 +213,19 @@ def test_the_cookie_holds_no_user_id_and_the_database_only_a_digest(app, demo):
     with app.app_context():
         assert not StaffSession.select().where(StaffSession.token_hash == data["sid"]).exists()
         assert StaffSession.select().count() >= 1
+
+
+def test_migration_6_adds_the_session_table_to_an_older_database(app, cfg):
+    """GIVEN a database from before server-side sessions (no staff_session, migration 6 not recorded) WHEN the
+    server starts THEN the table is made and logins work."""
+    from edge_server import create_app
+    from edge_server.db import database
+
+    db = database.obj
+    db.execute_sql("DROP TABLE staff_session")
+    db.execute_sql("DELETE FROM schema_migration WHERE version = 6")
+    db.close()
+    again = create_app(cfg, clock=app.extensions["clock"])
+    assert "staff_session" in database.obj.get_tables()
+    assert database.obj.execute_sql("SELECT 1 FROM schema_migration WHERE version = 6").fetchone()
+    assert again is not None
