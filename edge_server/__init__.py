@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,12 +11,31 @@ from flask import Flask, jsonify, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from anjungan_core.files import read_or_create_secret
 from anjungan_core.regions import dotted_village_code
 
+from .inputs import GuardedJSONProvider
+
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route: at most 19 digits and within SQLite's INTEGER, so a huge id is a 404."""
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+class EdgeFlask(Flask):
+    """Flask whose JSON parser is the input guard: every request.get_json() refuses deep or broken JSON."""
+
+    json_provider_class = GuardedJSONProvider
 
 
 def _secret_key(cfg) -> str:
@@ -33,7 +53,8 @@ def create_app(config=None, *, clock=None) -> Flask:
     from .db import database, migrate, open_database
 
     cfg = config or load_config(os.environ.get("ANJUNGAN_CONFIG"))
-    app = Flask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
+    app = EdgeFlask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.update(
         SECRET_KEY=_secret_key(cfg),
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -79,7 +100,7 @@ def create_app(config=None, *, clock=None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        if request.path.startswith("/api/"):
+        if request.path.startswith(("/api/", "/staff/api/")):
             from .api import http_error_json
 
             return http_error_json(exc)
@@ -96,8 +117,13 @@ def create_app(config=None, *, clock=None) -> Flask:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        if request.path.startswith("/api/"):
+        from .inputs import loggable
+
+        # escaped by hand: a lone surrogate in the path or the exception must not break the log line itself
+        trace = "".join(traceback.format_exception(exc))
+        log.error("unhandled error on %s %s\n%s", loggable(request.method, 10), loggable(request.path),
+                  loggable(trace, 20_000))
+        if request.path.startswith(("/api/", "/staff/api/", "/survey/")):
             return jsonify({"error": {"code": "internal_error",
                                       "message": "Terjadi kesalahan di server. Coba lagi."}}), 500
         return "Terjadi kesalahan di server. Coba lagi.", 500

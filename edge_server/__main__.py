@@ -49,7 +49,8 @@ def cmd_serve(args) -> int:
     clock = Clock(cfg.zone)
     app = create_app(cfg, clock=clock)
     server = create_server(app, host=cfg.host, port=cfg.port, threads=cfg.threads, ident="anjungan-edge",
-                           channel_timeout=120, connection_limit=200)
+                           channel_timeout=120, connection_limit=200,
+                           channel_request_lookahead=1)  # a board stream notices its client leaving at once
     port = int(server.effective_port)
     host = cfg.host
     if args.demo and fresh:

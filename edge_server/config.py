@@ -27,6 +27,7 @@ class EdgeConfig:
     password_hash: str = "scrypt:32768:8:1"  # werkzeug method; tests lower the cost
     pin_hash: str = "scrypt:16384:8:1"
     staff_session_minutes: int = 480
+    staff_idle_minutes: int = 60  # a console login unused this long ends (the console's polling counts as use)
     login_max_failures: int = 5
     login_lock_seconds: int = 300
     kiosk_session_seconds: int = 300
@@ -94,7 +95,8 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
         raise ConfigError(f"config key 'timezone': unknown time zone {cfg.timezone!r}") from None
     if not 0 <= cfg.port < 65536:  # 0: any free port (tests)
         raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
-    for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures"):
+    for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures", "staff_idle_minutes",
+                "staff_session_minutes"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
     if not 0 <= cfg.tls_port < 65536:

@@ -76,8 +76,11 @@ def record_heartbeat(device: Device, body: dict, now: datetime) -> dict:
     paper = printer.get("paper", "unknown")
     if paper not in PRINTER_PAPER:
         raise ApiError(400, "invalid_body", _("printer.paper harus ok, low, out atau unknown."))
-    clean_printer = {"online": bool(printer.get("online", False)), "paper": paper}
-    clean_scanner = {"connected": bool(scanner.get("connected", False))}
+    online, connected = printer.get("online", False), scanner.get("connected", False)
+    if not isinstance(online, bool) or not isinstance(connected, bool):
+        raise ApiError(400, "invalid_body", _("printer.online dan scanner.connected harus true atau false."))
+    clean_printer = {"online": online, "paper": paper}
+    clean_scanner = {"connected": connected}
     version = body.get("version", "")
     if not isinstance(version, str):
         raise ApiError(400, "invalid_body", _("version harus berupa teks."))

@@ -73,7 +73,8 @@ def serve_https(https_app, http_app, https_sock: socket.socket, http_sock: socke
         from waitress import create_server
 
         http_server = create_server(http_app, sockets=[http_sock], threads=max(4, threads // 3),
-                                    ident="anjungan-edge", channel_timeout=120, connection_limit=200)
+                                    ident="anjungan-edge", channel_timeout=120, connection_limit=200,
+                                    channel_request_lookahead=1)
         threading.Thread(target=http_server.run, name="edge-http", daemon=True).start()
         start_jobs()
         _stop_streams_before(worker, stop_streams)

@@ -179,3 +179,10 @@ def _letter_descriptions(db: SqliteDatabase) -> None:
     add_column_if_missing(db, "letter_type", "description", CharField(default=""))
     for code, text in DESCRIPTIONS.items():
         LetterType.update(description=text).where((LetterType.code == code) & (LetterType.description == "")).execute()
+
+
+@migration(6, "staff sessions kept on the server (revocable console logins)")
+def _staff_sessions(db: SqliteDatabase) -> None:
+    from .models import StaffSession
+
+    db.create_tables([StaffSession], safe=True)

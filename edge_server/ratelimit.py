@@ -29,3 +29,9 @@ def blocked(key: str, limit: int, window: timedelta, now: datetime) -> bool:
 
 def reset(key: str) -> None:
     RateLimit.delete().where(RateLimit.key == key).execute()
+
+
+def refund(key: str) -> None:
+    """Give back one try counted by `hit` (a try that turned out fine, e.g. a correct pairing code)."""
+    with write_transaction():
+        RateLimit.update(count=RateLimit.count - 1).where((RateLimit.key == key) & (RateLimit.count > 0)).execute()

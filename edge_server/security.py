@@ -39,7 +39,7 @@ def token_digest(token: str) -> str:
 
 
 def same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
+    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass"))
 
 
 def new_password(length: int = 14) -> str:

@@ -8,6 +8,7 @@ from .config import EdgeConfig
 from .db import migrate, open_database, write_transaction
 from .models import LoginThrottle, StaffUser
 from .security import hash_secret, new_password
+from .staff.sessions import end_all
 
 
 def run(args, cfg: EdgeConfig) -> int:
@@ -41,8 +42,10 @@ def _run(args, cfg: EdgeConfig) -> int:
             StaffUser.update(password_hash=hash_secret(password, cfg.password_hash), active=True).where(
                 StaffUser.id == user.id).execute()
             LoginThrottle.delete().where(LoginThrottle.username == username).execute()
+            end_all(user.id)
             print(f"new password for {username} (shown once): {password}")
             return 0
         StaffUser.update(active=False).where(StaffUser.id == user.id).execute()
+        end_all(user.id)
         print(f"staff user {username} disabled")
         return 0

@@ -9,20 +9,14 @@ from werkzeug.exceptions import HTTPException
 
 from ..devices import device_for_token
 from ..errors import ApiError
+from ..inputs import json_object
 
 kiosk_api = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 400 that says what is wrong with it."""
-    if not request.data:
-        raise ApiError(400, "invalid_json", _("Badan permintaan kosong; kirim sebuah objek JSON."))
-    data = request.get_json(silent=True, force=True)
-    if data is None:
-        raise ApiError(400, "invalid_json", _("Badan permintaan bukan JSON yang sah."))
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
-    return data
+    """The request's JSON object, or a 400 that says what is wrong with it (edge_server.inputs guards it)."""
+    return json_object()
 
 
 def device_required(view):
@@ -63,8 +57,12 @@ def http_error_json(exc: HTTPException):
     messages = {413: _("Badan permintaan melebihi 64 KiB."), 404: _("Alamat API tidak dikenal."),
                 405: _("Metode tidak diizinkan untuk alamat ini.")}
     code = exc.code or 500
-    return jsonify({"error": {"code": codes.get(code, "error"),
-                              "message": messages.get(code, exc.description or "")}}), code
+    response = jsonify({"error": {"code": codes.get(code, "error"),
+                                  "message": messages.get(code, exc.description or "")}})
+    for name, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, code
 
 
 def init_app(app, csrf) -> None:

@@ -12,6 +12,7 @@ from .. import ratelimit
 from ..clock import to_iso
 from ..devices import check_pairing_code, pair, record_heartbeat
 from ..errors import ApiError
+from ..inputs import clean_text, is_ascii_text
 from ..models import VillageProfile
 from . import clock, device_required, json_body, kiosk_api
 
@@ -35,19 +36,17 @@ def pair_device():
     """Exchange a one-time pairing code for a device token."""
     now = clock().utcnow()
     key = f"pair:{request.remote_addr}"
-    if ratelimit.blocked(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now):
-        raise ApiError(429, "too_many_tries", _("Terlalu banyak percobaan. Tunggu 10 menit."))
     body = json_body()
     code, name = body.get("code"), body.get("name", "Kiosk")
-    if not isinstance(code, str) or not code.strip():
+    if not is_ascii_text(code, 40) or not code.strip():
         raise ApiError(400, "invalid_body", _("Kode pemasangan wajib diisi."))
-    if not isinstance(name, str) or not name.strip() or len(name) > 80:
+    if clean_text(name, 80) is None or not name.strip():
         raise ApiError(400, "invalid_body", _("Nama perangkat wajib, paling panjang 80 huruf."))
-    try:
-        device, token = pair(code.strip(), name.strip(), now)
-    except ApiError:
-        ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now)
-        raise
+    # Counted before the code is looked at, so parallel guesses cannot all be checked before the first counts.
+    if not ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now):
+        raise ApiError(429, "too_many_tries", _("Terlalu banyak percobaan. Tunggu 10 menit."))
+    device, token = pair(code.strip(), name.strip(), now)
+    ratelimit.refund(key)  # a right code is no guess
     return jsonify({"token": token, "device": {"id": device.id, "name": device.name, "kind": device.kind}}), 201
 
 

@@ -5,6 +5,7 @@ from flask import jsonify
 
 from anjungan_core.version import running_version
 
+from ..survey.rules import IMPROVE_TOPICS
 from . import kiosk_api
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -28,20 +29,34 @@ def _op(summary: str, ok: str = "200", body: dict | None = None, auth: bool = Tr
 
 
 def spec() -> dict:
-    ticket_body = {"type": "object", "required": ["service"], "properties": {
-        "service": {"type": "string", "minLength": 1, "maxLength": 1}, "priority": {"type": "boolean"}}}
-    identify_body = {"type": "object", "properties": {
-        "scan": {"type": "string"}, "nik": {"type": "string"}, "pin": {"type": "string"}}}
-    letter_body = {"type": "object", "required": ["type", "fields"], "properties": {
+    # Bodies as the server checks them (tests/edge_server/test_openapi_fuzz.py holds the two to each other).
+    ticket_body = {"type": "object", "required": ["service"], "additionalProperties": False, "properties": {
+        "service": {"type": "string", "pattern": "^[A-Za-z]$"}, "priority": {"type": "boolean"}}}
+    identify_body = {"oneOf": [
+        {"type": "object", "required": ["scan"], "additionalProperties": False,
+         "properties": {"scan": {"type": "string"}}},
+        {"type": "object", "required": ["nik", "pin"], "additionalProperties": False,
+         "properties": {"nik": {"type": "string"}, "pin": {"type": "string"}}}]}
+    letter_body = {"type": "object", "required": ["type", "fields"], "additionalProperties": False, "properties": {
         "type": {"type": "string"}, "fields": {"type": "object"}}}
     heartbeat_body = {"type": "object", "properties": {
         "version": {"type": "string"},
-        "printer": {"type": "object", "properties": {"online": {"type": "boolean"},
-                                                     "paper": {"enum": ["ok", "low", "out", "unknown"]}}},
-        "scanner": {"type": "object", "properties": {"connected": {"type": "boolean"}}}}}
-    take = _op("Take a queue ticket", "201", ticket_body, errors=("400", "401", "404", "409"))
-    take["parameters"] = [{"name": "Idempotency-Key", "in": "header", "required": False,
-                           "schema": {"type": "string", "maxLength": 200}}]
+        "printer": {"type": "object", "nullable": True,
+                    "properties": {"online": {"type": "boolean"},
+                                   "paper": {"enum": ["ok", "low", "out", "unknown"]}}},
+        "scanner": {"type": "object", "nullable": True, "properties": {"connected": {"type": "boolean"}}}}}
+    survey_body = {"type": "object", "required": ["score"], "properties": {
+        "score": {"type": "integer", "minimum": 1, "maximum": 5},
+        "improve": {"type": "string", "nullable": True, "enum": ["", *IMPROVE_TOPICS]},
+        "service": {"type": "string", "nullable": True, "pattern": "^[A-Za-z]?$"},
+        "ticket_id": {"type": "string", "nullable": True, "maxLength": 64}}}
+    pair_body = {"type": "object", "required": ["code"], "properties": {
+        "code": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[ -~]*[!-~][ -~]*$"},
+        "name": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "\\S"}}}
+    take = _op("Take a queue ticket", "201", ticket_body, session=True, errors=("400", "401", "404", "409", "503"))
+    take["responses"]["200"] = {"description": "The ticket an earlier request with this Idempotency-Key made"}
+    take["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
+                               "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}})
     return {
         "openapi": "3.0.3",
         "info": {"title": "Anjungan Desa kiosk API", "version": running_version()},
@@ -55,13 +70,11 @@ def spec() -> dict:
         },
         "paths": {
             "/health": {"get": _op("Liveness and village", auth=False, errors=())},
-            "/devices/pair": {"post": _op("Pair a device with a one-time code", "201", {
-                "type": "object", "required": ["code"],
-                "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}, auth=False,
-                errors=("400", "401", "429"))},
+            "/devices/pair": {"post": _op("Pair a device with a one-time code", "201", pair_body, auth=False,
+                                          errors=("400", "401", "429"))},
             "/devices/pair/check": {"post": _op("Whether a pairing code would pair now (it stays unused)", body={
-                "type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}, auth=False,
-                errors=("400", "401", "429"))},
+                "type": "object", "required": ["code"], "properties": {"code": pair_body["properties"]["code"]}},
+                auth=False, errors=("400", "401", "429"))},
             "/devices/heartbeat": {"post": _op("Device status", body=heartbeat_body)},
             "/services": {"get": _op("Services with waiting counts and estimates")},
             "/tickets": {"post": take},
@@ -82,11 +95,8 @@ def spec() -> dict:
             "/cameras": {"get": _op("Public CCTV cameras with their last good image")},
             "/links": {"get": _op("Links residents can take home, with QR codes")},
             "/survey": {"get": _op("The satisfaction question"),
-                        "post": _op("Store a satisfaction answer", "201", {
-                            "type": "object", "required": ["score"],
-                            "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5},
-                                           "improve": {"type": "string"}, "service": {"type": "string"},
-                                           "ticket_id": {"type": "string"}}}, errors=("400", "401", "404", "409"))},
+                        "post": _op("Store a satisfaction answer", "201", survey_body,
+                                    errors=("400", "401", "404", "409"))},
             **{path: {"get": {**_op("A signed image (no token; the signature is the key)", auth=False,
                                     errors=("404",)),
                               "parameters": [{"name": n, "in": "path", "required": True, "schema": {"type": t}}

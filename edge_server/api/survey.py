@@ -25,5 +25,6 @@ def survey_answer():
     "ticket_id": uuid (optional)}."""
     body = json_body()
     record_answer(clock=clock(), score=body.get("score"), improve=body.get("improve"), source="kiosk",
-                  ticket_id=body.get("ticket_id") or None, service_code=body.get("service") or None)
+                  ticket_id=body.get("ticket_id") if body.get("ticket_id") != "" else None,
+                  service_code=body.get("service") if body.get("service") != "" else None)
     return jsonify({"status": "ok"}), 201

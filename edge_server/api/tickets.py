@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..db import write_transaction
 from ..errors import ApiError
+from ..inputs import clean_text, is_ascii_text
 from ..models import IdempotencyKey, Ticket
 from ..queue import service as queue
 from . import clock, config, device_required, json_body, kiosk_api
@@ -27,7 +28,7 @@ def _ticket_body() -> tuple[str, bool]:
     body = json_body()
     service_code = body.get("service")
     priority = body.get("priority", False)
-    if not isinstance(service_code, str) or len(service_code) != 1 or not service_code.isalpha():
+    if not is_ascii_text(service_code, 1) or not service_code.isalpha():
         raise ApiError(400, "invalid_body", _("service harus satu huruf kode layanan, misalnya \"A\"."))
     if not isinstance(priority, bool):
         raise ApiError(400, "invalid_body", _("priority harus true atau false."))
@@ -96,7 +97,7 @@ def report_print(ticket_id: str):
     if not isinstance(ok, bool):
         raise ApiError(400, "invalid_body", _("printed harus true atau false."))
     error = body.get("error", "")
-    if not isinstance(error, str):
+    if clean_text(error, 10_000) is None:
         raise ApiError(400, "invalid_body", _("error harus berupa teks."))
     updated = Ticket.update(printed=ok, print_error="" if ok else error[:200]).where(
         Ticket.id == ticket_id[:64]).execute()

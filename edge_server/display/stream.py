@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,22 +21,35 @@ RETRY_MILLISECONDS = 3000
 
 
 class StreamHub:
-    """What the open streams share: a stop signal and a bound on how many may hold a worker thread."""
+    """What the open streams share: a stop signal and bounds on how many may hold a worker thread.
 
-    def __init__(self, max_streams: int):
+    Strangers cannot lock the real board out: `reserved` slots are only for boards (the TV's paired browser or
+    this machine itself), and one address may hold at most `per_client` anonymous streams.
+    """
+
+    def __init__(self, max_streams: int, per_client: int = 2, reserved: int = 2):
         self.max_streams = max_streams
+        self.per_client = per_client
+        self.reserved = min(reserved, max_streams)
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self.open_streams = 0
+        self._by_client: dict[str, int] = {}
 
-    def try_open(self) -> bool:
+    def try_open(self, client: str = "", board: bool = False) -> bool:
         with self._lock:
-            if self.open_streams >= self.max_streams:
+            if board:
+                allowed = self.open_streams < self.max_streams
+            else:
+                allowed = (self.open_streams < self.max_streams - self.reserved
+                           and self._by_client.get(client, 0) < self.per_client)
+            if not allowed:
                 return False
             self.open_streams += 1
+            self._by_client[client] = self._by_client.get(client, 0) + 1
             return True
 
-    def closer(self) -> Callable[[], None]:
+    def closer(self, client: str = "") -> Callable[[], None]:
         """A callback that gives the stream's slot back exactly once."""
         done = threading.Event()
 
@@ -44,12 +58,39 @@ class StreamHub:
                 done.set()
                 with self._lock:
                     self.open_streams -= 1
+                    left = self._by_client.get(client, 1) - 1
+                    if left > 0:
+                        self._by_client[client] = left
+                    else:
+                        self._by_client.pop(client, None)
 
         return close
 
     def stop(self) -> None:
         """End every stream at its next poll (server shutdown)."""
         self.stopping.set()
+
+
+def peer_gone(environ: dict) -> Callable[[], bool]:
+    """A cheap test, for each poll, of whether the client has hung up, so its slot is free within a poll rather
+    than at the next failed heartbeat write. Waitress (with `channel_request_lookahead`) says so itself; under
+    gunicorn the client socket is polled for a hang-up (works under TLS too: no bytes are read)."""
+    waitress_says = environ.get("waitress.client_disconnected")
+    if callable(waitress_says):
+        return waitress_says
+    sock = environ.get("gunicorn.socket")
+    if sock is None or not hasattr(select, "poll"):
+        return lambda: False
+    poller = select.poll()
+    poller.register(sock.fileno(), getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR)
+
+    def gone() -> bool:
+        try:
+            return bool(poller.poll(0))
+        except (OSError, ValueError):
+            return True
+
+    return gone
 
 
 class DatabaseWatch:
@@ -95,10 +136,12 @@ def sse_event(event: dict) -> str:
 def call_stream(fetch_after: Callable[[int], list[dict]], last_id: int, hub: StreamHub, *,
                 poll: float = POLL_SECONDS, heartbeat: float = HEARTBEAT_SECONDS,
                 max_seconds: float = MAX_STREAM_SECONDS,
-                monotonic: Callable[[], float] = time.monotonic) -> Iterator[str]:
+                monotonic: Callable[[], float] = time.monotonic,
+                gone: Callable[[], bool] = lambda: False) -> Iterator[str]:
     """Yield SSE text: a retry hint, then every call after `last_id` as it appears, with comment heartbeats.
 
     :param fetch_after: returns the calls after an id, oldest first; it opens and closes its own connection.
+    :param gone: True once the client has hung up (see `peer_gone`); the stream then ends at once.
     """
     yield f"retry: {RETRY_MILLISECONDS}\n: anjungan board stream\n\n"
     started = last_write = monotonic()
@@ -114,6 +157,6 @@ def call_stream(fetch_after: Callable[[int], list[dict]], last_id: int, hub: Str
         if now - last_write >= heartbeat:
             yield ": heartbeat\n\n"  # keeps proxies and the TV's connection awake; finds a dead client
             last_write = now
-        if now - started >= max_seconds:
+        if now - started >= max_seconds or gone():
             return
         hub.stopping.wait(poll)

@@ -1,12 +1,19 @@
 """The TV board: /display (page), /display/state (JSON), /display/events (SSE), and the voice of each call."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from datetime import timedelta
 
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
+
+from .. import ratelimit
+from ..api.devices import PAIR_TRIES_PER_10_MIN
 from ..db import database
+from ..devices import device_for_token, pair, revoke
+from ..errors import ApiError
+from ..inputs import bounded_int
 from ..models import CallEvent
 from . import board
-from .stream import DatabaseWatch, call_stream
+from .stream import DatabaseWatch, call_stream, peer_gone
 
 display = Blueprint("display", __name__, url_prefix="/display")
 
@@ -15,10 +22,47 @@ def _clock():
     return current_app.extensions["clock"]
 
 
+BOARD_COOKIE = "anjungan_board"
+LOCAL_ADDRESSES = ("127.0.0.1", "::1")  # a TV on the edge's own HDMI port
+
+
+def is_board() -> bool:
+    """The real TV board: this machine itself, or a browser holding a paired display device's token."""
+    if request.remote_addr in LOCAL_ADDRESSES:
+        return True
+    token = request.cookies.get(BOARD_COOKIE, "")
+    if not token or len(token) > 100 or not token.isascii():
+        return False
+    device = device_for_token(token)
+    return device is not None and device.kind == "display"
+
+
+def _pair_board(code: str):
+    """`/display?pair=CODE`: a display pairing code made in the console turns this browser into the board."""
+    now = _clock().utcnow()
+    key = f"pair:{request.remote_addr}"
+    if not ratelimit.hit(key, PAIR_TRIES_PER_10_MIN, timedelta(minutes=10), now):
+        abort(429)
+    try:
+        device, token = pair(code.strip()[:40], "Papan antrean (TV)", now)
+    except ApiError:
+        abort(403)
+    if device.kind != "display":
+        revoke(device.id, now)  # a kiosk code is no board's
+        abort(403)
+    ratelimit.refund(key)
+    response = redirect("/display")
+    response.set_cookie(BOARD_COOKIE, token, max_age=10 * 365 * 86400, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
 @display.get("")
 @display.get("/")
 def board_page():
     """The board: current call per counter, the last calls, announcements, clock; it updates itself."""
+    if request.args.get("pair"):
+        return _pair_board(request.args["pair"])
     cfg = current_app.extensions["edge_config"]
     state = board.board_state(_clock())
     return render_template("display/board.html", state=state,
@@ -36,8 +80,9 @@ def board_state():
 def _asked_last_id() -> int | None:
     """Last-Event-ID (a reconnecting EventSource) wins over ?after= (a board that re-created its stream)."""
     for raw in (request.headers.get("Last-Event-ID"), request.args.get("after")):
-        if raw is not None and raw.strip().isdigit():
-            return int(raw.strip()[:18])
+        number = bounded_int(raw)
+        if number is not None:
+            return number
     return None
 
 
@@ -59,15 +104,17 @@ def _poller(database_path):
 def events():
     """Calls as server-sent events, starting after Last-Event-ID (or ?after=), else with the next call."""
     hub = current_app.extensions["display_streams"]
-    if hub.stopping.is_set() or not hub.try_open():
+    client = request.remote_addr or ""
+    if hub.stopping.is_set() or not hub.try_open(client, board=is_board()):
         response = Response("too many board streams\n", status=503, mimetype="text/plain")
         response.headers["Retry-After"] = "5"
         return response
     start = board.resume_point(_asked_last_id(), board.last_event_id())
     options = current_app.extensions["display_stream_options"]
     fetch_after = _poller(current_app.extensions["edge_config"].database_path)
-    response = Response(call_stream(fetch_after, start, hub, **options), mimetype="text/event-stream")
-    response.call_on_close(hub.closer())
+    response = Response(call_stream(fetch_after, start, hub, gone=peer_gone(request.environ), **options),
+                        mimetype="text/event-stream")
+    response.call_on_close(hub.closer(client))
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"  # if a reverse proxy sits in front, do not buffer the stream
     return response

@@ -12,7 +12,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from anjungan_core.files import atomic_write
 
-MAX_PIXELS = 40_000_000  # a camera or phone photo; more is a decompression bomb
+# Only these decoders ever see uploaded bytes: never EPS (Ghostscript), PSD, TIFF, ICO, PDF or Pillow's other
+# plugins, whatever the bytes claim to be.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+# A Raspberry Pi shares 1-4 GB with the kiosk: 16 MP (a 12 MP phone photo fits, 4000x4000 too) decodes to at most
+# 64 MiB as RGBA; more is refused before decoding, from the header alone.
+MAX_PIXELS = 16_000_000
 STORE_SIDE = 1920  # longest side kept on disk
 WIDTHS = (320, 480, 640, 800, 1280, 1920)  # resized copies are made in these widths only (a bounded cache)
 JPEG_QUALITY = 82
@@ -27,26 +32,33 @@ def info_dir(data_dir: str | os.PathLike) -> Path:
 
 
 def normalise(data: bytes, max_side: int = STORE_SIDE) -> tuple[bytes, int, int]:
-    """Decode `data` (JPEG, PNG, WebP, GIF...), turn by its EXIF, drop metadata, fit in `max_side`, as JPEG.
+    """Decode `data` (JPEG, PNG or WebP only), turn by its EXIF, drop metadata, fit in `max_side`, as JPEG.
+
+    A JPEG is decoded straight at a reduced scale (1/2 to 1/8) when that still covers `max_side`, so a phone
+    photo never needs its full size in memory.
 
     :returns: (jpeg bytes, width, height)
-    :raises ImageError: not an image, or too many pixels.
+    :raises ImageError: not one of the accepted formats, or more than `MAX_PIXELS`.
     """
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
             width, height = probe.size
             if width * height > MAX_PIXELS:
                 raise ImageError(f"image too large: {width}x{height}")
+            if probe.format == "JPEG":
+                probe.draft("RGB", (max_side, max_side))
             probe.load()
-            image = ImageOps.exif_transpose(probe)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+            probe.thumbnail((max_side, max_side))  # shrink first (the box is square, so turning does not matter)
+            image = ImageOps.exif_transpose(probe)  # a copy of the small picture, turned upright
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
+        if isinstance(exc, ImageError):
+            raise
         raise ImageError(f"not an image: {exc.__class__.__name__}") from None
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
-    image.thumbnail((max_side, max_side))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue(), image.width, image.height
@@ -69,7 +81,7 @@ def resized(original: Path, width: int | None) -> Path:
     target = original.with_name(f"{original.stem}.w{width}.jpg")
     if target.exists() and target.stat().st_mtime >= original.stat().st_mtime:
         return target
-    with Image.open(original) as image:
+    with Image.open(original, formats=("JPEG",)) as image:  # our own normalised copy: JPEG only
         if image.width <= width:
             return original
         image = image.copy()
@@ -93,4 +105,6 @@ def media_signature(secret: str, kind: str, ident: int) -> str:
 
 
 def signature_ok(secret: str, kind: str, ident: int, given: str) -> bool:
-    return hmac.compare_digest(media_signature(secret, kind, ident), given or "")
+    # compared as bytes: compare_digest refuses str with non-ASCII (a hostile URL), bytes never
+    return hmac.compare_digest(media_signature(secret, kind, ident).encode(),
+                               (given or "").encode("utf-8", "surrogatepass"))

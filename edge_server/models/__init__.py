@@ -5,12 +5,13 @@ from .letters import LetterRequest, LetterSequence, LetterType
 from .outbox import OutboxEvent, SyncState
 from .queue import CallEvent, Counter, CounterService, IdempotencyKey, Service, Ticket, TicketSequence
 from .residents import KioskSession, PinThrottle, Resident
-from .staff import LoginThrottle, StaffUser
+from .staff import LoginThrottle, StaffSession, StaffUser
 from .village import Announcement, RateLimit, VillageProfile
 
 ALL_MODELS = [
     VillageProfile, Announcement, RateLimit, StaffUser, LoginThrottle, Device, PairingCode, Service, Counter,
     CounterService, TicketSequence, Ticket, IdempotencyKey, CallEvent, OutboxEvent, SyncState, AuditLog,
+    StaffSession,
 ]
 
 # Created by migration 10 (not by migration 1, which only knows ALL_MODELS).

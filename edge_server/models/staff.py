@@ -1,5 +1,5 @@
 """Staff users of the console and their login throttle."""
-from peewee import BooleanField, CharField, DateTimeField, IntegerField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from ..db import BaseModel
 
@@ -27,3 +27,13 @@ class LoginThrottle(BaseModel):
     username = CharField(unique=True)
     failures = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
+
+
+class StaffSession(BaseModel):
+    """A console login kept on the server. The cookie holds only its random token (this row has the sha256),
+    so deleting the row ends the login at once: logout, a password change, the user disabled, idle too long."""
+
+    token_hash = CharField(unique=True)
+    staff = ForeignKeyField(StaffUser, on_delete="CASCADE", index=True)
+    created_at = DateTimeField()
+    last_seen = DateTimeField()

@@ -13,6 +13,7 @@ from ..db import write_transaction
 from ..display.words import call_sentence
 from ..errors import ApiError
 from ..info import schedule as office_hours
+from ..inputs import bounded_int
 from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket, TicketSequence
 from ..sync.outbox import record_event
 from ..sync.public_links import token_digest
@@ -71,10 +72,8 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
 
 
 def _counter(number) -> Counter:
-    try:
-        counter = Counter.get_or_none(Counter.number == int(number))
-    except (TypeError, ValueError):
-        counter = None
+    known = bounded_int(str(number), 0, 9999)
+    counter = Counter.get_or_none(Counter.number == known) if known is not None else None
     if counter is None:
         raise ApiError(404, "unknown_counter", _("Loket %(number)s tidak ada.", number=str(number)[:8]))
     return counter

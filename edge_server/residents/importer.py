@@ -170,6 +170,14 @@ def parse_residents(data: bytes | str, today: date,
     :param progress: called now and then with (lines done, total lines).
     """
     try:
+        return _parse(data, today, progress)
+    except csv.Error:  # e.g. a cell over csv's field limit (128 KiB): no honest export has one
+        return ImportResult([], [BadLine(0, "berkas tidak bisa dibaca sebagai CSV: ada kolom terlalu panjang "
+                                            "atau tanda kutip yang tidak ditutup")])
+
+
+def _parse(data: bytes | str, today: date, progress: Callable[[int, int], None] | None) -> ImportResult:
+    try:
         records, total = _records(data)
     except spreadsheet.UnreadableWorkbook as exc:
         return ImportResult([], [BadLine(1, str(exc))])

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from ..clock import to_iso
 from ..db import write_transaction
+from ..inputs import bounded_int
 from ..models import AuditLog, LetterRequest, LetterType, Resident, Service, Ticket, VillageProfile
 from ..retention import DEFAULT_RETENTION_DAYS
 
@@ -44,7 +45,7 @@ def parse_retention_days(text: str) -> int:
     :raises ValueError: unless a whole number from 30 to 3650.
     """
     text = (text or "").strip()
-    if not text.isdigit() or not MIN_RETENTION_DAYS <= int(text) <= MAX_RETENTION_DAYS:
+    if bounded_int(text, MIN_RETENTION_DAYS, MAX_RETENTION_DAYS) is None:
         raise ValueError(text)
     return int(text)
 

@@ -69,7 +69,7 @@ def search(query: str, limit: int = 50, offset: int = 0) -> list[Resident]:
     """Residents whose NIK or KK starts with the digits typed, or whose name contains every word typed."""
     query = " ".join((query or "").split())[:80]
     select = Resident.select().order_by(Resident.name, Resident.nik)
-    if query.isdigit():
+    if query.isascii() and query.isdigit():
         select = select.where(Resident.nik.startswith(query) | Resident.no_kk.startswith(query))
     elif query:
         for word in query.split():

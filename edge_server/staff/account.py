@@ -1,11 +1,12 @@
 """A staff member changes their own password."""
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from ..passwords import policy_problem
 from ..security import check_secret, hash_secret
+from . import sessions
 from .auth import audit, login_required
 from .blueprint import staff
 
@@ -27,6 +28,7 @@ def change_password():
         if error is None:
             g.staff_user.password_hash = hash_secret(new, current_app.extensions["edge_config"].password_hash)
             g.staff_user.save()
+            sessions.end_all(g.staff_user.id, keep=session.get("sid"))  # every other login of this user ends
             audit(g.staff_user.username, "user.change_password", g.staff_user.username)
             flash(_("Kata sandi sudah diganti."))
             return redirect(url_for("staff.home"))

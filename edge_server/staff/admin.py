@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 
 from ..db import write_transaction
 from ..devices import create_pairing_code, device_json, revoke
+from ..inputs import bounded_int
 from ..models import Counter, CounterService, Device, Service, StaffUser
 from ..security import hash_secret, new_password
 from .auth import audit, login_required
 from .blueprint import staff
+from .sessions import end_all
 
 
 def _cfg():
@@ -30,7 +32,7 @@ def admin_services():
         cap_text = request.form.get("daily_cap", "").strip()
         if len(code) != 1 or not code.isalpha() or not name:
             flash(_("Kode layanan satu huruf dan nama wajib diisi."))
-        elif cap_text and not cap_text.isdigit():
+        elif cap_text and bounded_int(cap_text, 0, 100_000) is None:
             flash(_("Kuota harian harus angka atau kosong."))
         else:
             cap = int(cap_text) if cap_text else None
@@ -56,7 +58,7 @@ def admin_counters():
     services = list(Service.select().order_by(Service.sort_order, Service.code))
     if request.method == "POST":
         number_text = request.form.get("number", "").strip()
-        if not number_text.isdigit() or not 0 < int(number_text) < 1000:
+        if bounded_int(number_text, 1, 999) is None:
             flash(_("Nomor loket harus angka 1-999."))
             return redirect(url_for("staff.admin_counters"))
         number = int(number_text)
@@ -99,10 +101,12 @@ def admin_users():
             user.password_hash = hash_secret(shown_password, _cfg().password_hash)
             user.active = True
             user.save()
+            end_all(user.id)
             audit(g.staff_user.username, "user.reset_password", username)
         elif action == "disable" and user is not None and user.id != g.staff_user.id:
             user.active = False
             user.save()
+            end_all(user.id)
             audit(g.staff_user.username, "user.disable", username)
         else:
             flash(_("Aksi tidak bisa dilakukan untuk pengguna itu."))
@@ -127,7 +131,7 @@ def admin_devices():
                     minutes=_cfg().pairing_code_minutes))
         elif request.form.get("action") == "revoke":
             device_id = request.form.get("device_id", "")
-            if device_id.isdigit() and Device.get_or_none(Device.id == int(device_id)):
+            if bounded_int(device_id) is not None and Device.get_or_none(Device.id == int(device_id)):
                 revoke(int(device_id), _now())
                 audit(g.staff_user.username, "device.revoke", device_id)
                 flash(_("Token perangkat dicabut."))

@@ -1,11 +1,12 @@
 """Staff JSON actions under /staff/api (CONTRACTS.md section 3): session cookie + X-CSRFToken."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
 from ..devices import device_json
 from ..errors import ApiError
+from ..inputs import json_object
 from ..models import Device
 from ..queue import service as queue
 from .auth import login_required
@@ -23,12 +24,7 @@ def _base_url() -> str:
 
 
 def _body() -> dict:
-    if not request.data:
-        return {}
-    data = request.get_json(silent=True, force=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
-    return data
+    return json_object(required=False)
 
 
 @staff.post("/api/counters/<number>/call-next")

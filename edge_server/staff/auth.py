@@ -1,4 +1,4 @@
-"""Staff login: hashed passwords, CSRF, a lockout after repeated failures, sessions that expire."""
+"""Staff login: hashed passwords, CSRF, a lockout counted before the hash, sessions kept on the server."""
 from __future__ import annotations
 
 import functools
@@ -16,6 +16,7 @@ from ..db import write_transaction
 from ..errors import ApiError
 from ..models import AuditLog, LoginThrottle, StaffUser
 from ..security import check_secret, dummy_hash
+from . import sessions
 from .blueprint import staff
 
 log = logging.getLogger(__name__)
@@ -38,31 +39,40 @@ def audit(actor: str, action: str, target: str = "", detail: str = "") -> None:
     AuditLog.create(at=_now(), actor=actor, action=action, target=target, detail=detail[:2000])
 
 
-def _locked(username: str) -> bool:
-    row = LoginThrottle.get_or_none(LoginThrottle.username == username)
-    return bool(row and row.locked_until and row.locked_until > _now())
-
-
-def _record_failure(username: str) -> None:
-    cfg = _cfg()
+def _reserve_try(username: str) -> bool:
+    """Count this login try *before* the slow hash is checked (as the kiosk's PIN lockout does), so parallel
+    guesses cannot all be checked before the first failure is counted. False while the name is locked."""
+    cfg, now = _cfg(), _now()
     with write_transaction():
-        row, _created = LoginThrottle.get_or_create(username=username)
-        failures = row.failures + 1
-        locked = _now() + timedelta(seconds=cfg.login_lock_seconds) if failures >= cfg.login_max_failures else None
-        LoginThrottle.update(failures=0 if locked else failures, locked_until=locked).where(
-            LoginThrottle.id == row.id).execute()
+        row = LoginThrottle.get_or_none(LoginThrottle.username == username)
+        if row is not None and row.locked_until is not None and row.locked_until > now:
+            return False
+        failures = 1 if row is None or row.locked_until is not None else row.failures + 1
+        locked = now + timedelta(seconds=cfg.login_lock_seconds) if failures >= cfg.login_max_failures else None
+        if row is None:
+            LoginThrottle.create(username=username, failures=failures, locked_until=locked)
+        else:
+            LoginThrottle.update(failures=failures, locked_until=locked).where(LoginThrottle.id == row.id).execute()
+    return True
+
+
+class LoginLocked(Exception):
+    """The username has used up its tries; nothing was checked."""
 
 
 def authenticate(username: str, password: str) -> StaffUser | None:
-    """The active user with that password, or None; counts failures toward the lockout."""
+    """The active user with that password, or None; every try counts toward the lockout before it is checked.
+
+    :raises LoginLocked: while the username is locked (no hash is computed).
+    """
     cfg = _cfg()
+    if not _reserve_try(username):
+        raise LoginLocked(username)
     user = StaffUser.get_or_none((StaffUser.username == username) & (StaffUser.active == True))  # noqa: E712
     if user is None:
         check_secret(dummy_hash(cfg.password_hash), password)  # same cost as a real check
-        _record_failure(username)
         return None
     if not check_secret(user.password_hash, password):
-        _record_failure(username)
         return None
     LoginThrottle.delete().where(LoginThrottle.username == username).execute()
     return user
@@ -77,18 +87,20 @@ def login():
     if request.method == "POST":
         if form.validate_on_submit():
             username = form.username.data.strip().lower()
-            if _locked(username):
+            try:
+                user = authenticate(username, form.password.data)
+            except LoginLocked:
                 error = _("Terlalu banyak percobaan gagal. Coba lagi beberapa menit lagi.")
                 status = 429
             else:
-                user = authenticate(username, form.password.data)
                 if user is None:
                     error = _("Nama pengguna atau kata sandi salah.")
                     status = 401
                 else:
+                    sessions.prune(_cfg(), sessions.wall_now())
                     session.clear()
                     session.permanent = True
-                    session["staff_id"] = user.id
+                    session["sid"] = sessions.open_session(user, sessions.wall_now())
                     session["lang"] = user.language
                     audit(user.username, "login")
                     log.info("staff login: %s", user.username)
@@ -110,15 +122,15 @@ def logout():
     user = getattr(g, "staff_user", None)
     if user:
         audit(user.username, "logout")
+    sessions.end(session.get("sid"))
     session.clear()
     return redirect(url_for("staff.login"))
 
 
 def _load_user() -> None:
     g.staff_user = None
-    staff_id = session.get("staff_id")
-    if staff_id is not None:
-        user = StaffUser.get_or_none((StaffUser.id == staff_id) & (StaffUser.active == True))  # noqa: E712
+    if "sid" in session or "staff_id" in session:  # staff_id: a cookie from before server-side sessions
+        user = sessions.resolve(session.get("sid"), _cfg(), sessions.wall_now())
         if user is None:
             session.clear()
         g.staff_user = user

@@ -16,6 +16,7 @@ from ..info import announcements as notices
 from ..info import cameras as camera_cache
 from ..info import hours, images, links, profile
 from ..info import schedule as office_hours
+from ..inputs import bounded_int
 from ..models import Announcement, Camera, Contact, Holiday, Link, Official, Service, ServiceHours, VillageProfile
 from .auth import audit, login_required
 from .blueprint import staff
@@ -47,7 +48,7 @@ def _day(name: str) -> date | None:
 
 def _int_id(name: str) -> int | None:
     value = request.form.get(name, "")
-    return int(value) if value.isdigit() else None
+    return bounded_int(value)
 
 
 # ---- announcements ----------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def info_cameras():
             except camera_cache.FetchError:
                 flash(_("Alamat kamera harus diawali http:// atau https://."))
                 return redirect(url_for("staff.info_cameras"))
-            if not name or not refresh.isdigit():
+            if not name or bounded_int(refresh, 0, 86_400) is None:
                 flash(_("Nama kamera wajib diisi dan interval berupa angka detik."))
                 return redirect(url_for("staff.info_cameras"))
             values = {"name": name, "url": url, "location": _text("location", 200),

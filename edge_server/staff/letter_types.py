@@ -10,6 +10,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from ..db import write_transaction
+from ..inputs import bounded_int
 from ..letters import document, rules
 from ..letters import service as letters
 from ..models import LetterType, Service
@@ -33,7 +34,7 @@ def _form_type(letter_type: LetterType | None) -> tuple[dict | None, str | None]
     except ValueError as exc:
         return None, _("Isian: %(why)s", why=str(exc))
     validity = form.get("validity_days", "30").strip()
-    if not validity.isdigit() or int(validity) > 3650:
+    if bounded_int(validity, 0, 3650) is None:
         return None, _("Masa berlaku harus angka hari (0 = tanpa batas).")
     requirements = [line.strip() for line in form.get("requirements", "").splitlines() if line.strip()]
     clash = LetterType.get_or_none((LetterType.code == code) &

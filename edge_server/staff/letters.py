@@ -7,6 +7,7 @@ from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as _
 
 from ..errors import ApiError
+from ..inputs import bounded_int, json_object
 from ..letters import document, register, rules
 from ..letters import service as letters
 from ..models import LetterType, Resident
@@ -62,7 +63,8 @@ def _actor() -> str:
 
 def _status_filter() -> int | None:
     text = request.args.get("status", "")
-    return int(text) if text.isdigit() and int(text) in rules.STATUSES else None
+    number = bounded_int(text, 0, 99)
+    return number if number in rules.STATUSES else None
 
 
 @staff.get("/letters")
@@ -117,9 +119,7 @@ def letter_detail(letter_id: str):
 @login_required
 def letter_status(letter_id: str):
     """Move a request to status 1-5 (JSON {"status": n}); numbering happens on reaching 2 or later."""
-    body = request.get_json(silent=True, force=True) if request.data else None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
+    body = json_object()
     letter = letters.change_status(letter_id, body.get("status"), clock=_clock(), actor=_actor(),
                                    checked=body.get("checklist"), reason=body.get("reason"))
     register.record_signer(letter, _clock().utcnow(), _actor())

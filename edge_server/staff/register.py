@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from anjungan_core.calendar_words import MONTHS
 
+from ..inputs import bounded_int
 from ..letters import register
 from .auth import login_required
 from .blueprint import staff
@@ -16,10 +17,10 @@ def _period() -> tuple[int, int | None]:
     """?year=YYYY&month=1-12 (month "" or 0 = the whole year); defaults to the current local month."""
     today = current_app.extensions["clock"].business_date()
     year_text, month_text = request.args.get("year", ""), request.args.get("month")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2999 else today.year
+    year = bounded_int(year_text, 2000, 2999) or today.year
     if month_text is None:
         return year, today.month
-    month = int(month_text) if month_text.isdigit() and 1 <= int(month_text) <= 12 else None
+    month = bounded_int(month_text, 1, 12)
     return year, month
 
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext
 
 from anjungan_core.nik import mask_name, mask_nik
 
+from ..inputs import bounded_int
 from ..models import Resident
 from ..residents import full_import, importer, privacy
 from ..residents import service as residents
@@ -77,7 +78,7 @@ def _form_values() -> dict:
 def resident_edit(resident_id: str):
     """Add a resident (resident_id "new") or correct one; a temporary NIK (starting with 0) is allowed."""
     resident = None if resident_id == "new" else (
-        _resident_or_none(int(resident_id)) if resident_id.isdigit() else None)
+        _resident_or_none(int(resident_id)) if bounded_int(resident_id) is not None else None)
     if resident is None and resident_id != "new":
         return redirect(url_for("staff.residents_list"))
     error = None

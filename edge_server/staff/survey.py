@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
+from ..inputs import bounded_int
 from ..survey import rules
 from ..survey.service import monthly_results
 from .auth import login_required
@@ -16,7 +17,7 @@ def survey_results():
     today = current_app.extensions["clock"].business_date()
     year, month = today.year, today.month
     text = request.args.get("month", "")
-    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+    if len(text) == 7 and text[4] == "-" and bounded_int(text[:4], 1, 9999) and bounded_int(text[5:], 1, 12):
         year, month = int(text[:4]), int(text[5:])
     return render_template("staff/survey.html", results=monthly_results(year, month), month=f"{year:04d}-{month:02d}",
                            scores=rules.SCORES, topics=rules.IMPROVE_TOPICS)

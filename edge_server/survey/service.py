@@ -43,6 +43,11 @@ def record_answer(*, clock: Clock, score: object, improve: object, source: str, 
         score, improve = rules.validate_answer(score, improve)
     except rules.SurveyError:
         raise ApiError(400, "invalid_answer", "Pilih salah satu wajah (1-5).") from None
+    if ticket_id is not None and (not isinstance(ticket_id, str) or len(ticket_id) > 64):
+        raise ApiError(400, "invalid_answer", "ticket_id harus teks.")
+    if service_code is not None and not (isinstance(service_code, str) and len(service_code) == 1
+                                         and service_code.isascii() and service_code.isalpha()):
+        raise ApiError(400, "invalid_answer", "service harus satu huruf kode layanan.")
     now = clock.utcnow()
     with write_transaction():
         ticket = None

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from ..errors import ApiError
+from ..inputs import bounded_int, json_object
 from . import rules
 from .service import pending_for_counter, pending_json, record_answer
 
@@ -12,10 +13,10 @@ survey = Blueprint("survey", __name__, url_prefix="/survey")
 
 
 def _counter() -> int:
-    value = request.args.get("counter", "1")
-    if not value.isdigit() or not 0 < int(value) < 1000:
+    number = bounded_int(request.args.get("counter", "1"), 1, 999)
+    if number is None:
         raise ApiError(400, "invalid_counter", _("Nomor loket tidak sah."))
-    return int(value)
+    return number
 
 
 @survey.errorhandler(ApiError)
@@ -39,9 +40,7 @@ def pending():
 @survey.post("/answers")
 def answer():
     """Store the resident's answer (CSRF header from the page's meta tag)."""
-    body = request.get_json(silent=True, force=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", _("Badan permintaan harus sebuah objek JSON."))
+    body = json_object()
     record_answer(clock=current_app.extensions["clock"], score=body.get("score"), improve=body.get("improve"),
                   source="tablet", ticket_id=body.get("ticket_id") or None)
     return jsonify({"status": "ok", "message": _("Terima kasih atas penilaian Anda!")}), 201
