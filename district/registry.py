@@ -6,8 +6,7 @@ import hmac
 import secrets
 from datetime import datetime
 
-from werkzeug.security import check_password_hash, generate_password_hash
-
+from anjungan_core.passwords import check_secret, dummy_hash, hash_secret
 from anjungan_core.regions import dotted_village_code
 
 from .db import write_transaction
@@ -88,7 +87,7 @@ def add_staff(username: str, now: datetime, method: str, password: str | None = 
     if not username or len(username) > 80:
         raise RegistryError("username must be 1-80 characters")
     password = password or secrets.token_urlsafe(12)
-    hashed = generate_password_hash(password, method=method)
+    hashed = hash_secret(password, method)
     with write_transaction():
         row = StaffUser.get_or_none(StaffUser.username == username)
         if row is None:
@@ -109,21 +108,10 @@ def disable_staff(username: str) -> None:
         end_all(row.id)
 
 
-# Checked against when the username does not exist, so an unknown name costs the same time as a wrong password;
-# made once per hashing method (making it costs as much as checking it).
-_DUMMY_HASHES: dict[str, str] = {}
-
-
-def _dummy_hash(method: str) -> str:
-    if method not in _DUMMY_HASHES:
-        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
-    return _DUMMY_HASHES[method]
-
-
 def check_staff(username: str, password: str, method: str) -> StaffUser | None:
     """The active staff user with that password, or None (in the same time whether the name exists or not)."""
     user = StaffUser.get_or_none((StaffUser.username == username.strip().lower()) & StaffUser.active)
     if user is None:
-        check_password_hash(_dummy_hash(method), password)
+        check_secret(dummy_hash(method), password)  # an unknown name costs what a wrong password costs
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if check_secret(user.password_hash, password) else None

@@ -6,13 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from anjungan_core.files import atomic_write
+from anjungan_core.passwords import hash_secret
 
 from .clock import Clock, to_iso
 from .config import EdgeConfig
 from .db import write_transaction
 from .devices import create_pairing_code, register_device
 from .models import Counter, CounterService, Service, StaffUser, VillageProfile
-from .security import hash_secret, new_password
+from .security import new_password
 
 VILLAGE = {
     "code": "33.17.09.2016", "name": "Mojowarno", "kecamatan": "Kaliori", "kabupaten": "Rembang",

@@ -1,31 +1,9 @@
-"""Secrets: password and PIN hashes (slow, cost from config), device tokens (random, stored as sha256)."""
+"""Tokens: device and session tokens (random, stored as sha256). Password and PIN hashes: `anjungan_core.passwords`."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from functools import lru_cache
-
-from werkzeug.security import check_password_hash, generate_password_hash
-
-
-def hash_secret(secret: str, method: str) -> str:
-    """A salted slow hash (scrypt by default); `method` is werkzeug's, e.g. 'scrypt:32768:8:1'."""
-    return generate_password_hash(secret, method=method)
-
-
-@lru_cache(maxsize=8)
-def dummy_hash(method: str) -> str:
-    """A hash to check against when there is no real one (unknown user or NIK), so both cases cost the same
-    time; made once per cost setting."""
-    return generate_password_hash("-", method=method)
-
-
-def check_secret(stored: str, secret: str) -> bool:
-    try:
-        return check_password_hash(stored, secret)
-    except (ValueError, TypeError):
-        return False
 
 
 def new_token() -> str:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import sys
 
+from anjungan_core.passwords import hash_secret
+
 from .clock import Clock
 from .config import EdgeConfig
 from .db import migrate, open_database, write_transaction
 from .models import LoginThrottle, StaffUser
-from .security import hash_secret, new_password
+from .security import new_password
 from .staff.sessions import end_all
 
 

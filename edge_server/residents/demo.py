@@ -6,13 +6,13 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+from anjungan_core.passwords import hash_secret
 from drivers.idcard import make_nik
 
 from ..clock import Clock
 from ..config import EdgeConfig
 from ..db import write_transaction
 from ..models import Resident
-from ..security import hash_secret
 
 COUNT = 220
 LISTED = 12  # residents written to demo.json; the first 8 have a PIN and a tag

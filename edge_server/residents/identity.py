@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from anjungan_core.nik import mask_name, mask_nik
+from anjungan_core.passwords import check_secret, dummy_hash
 from drivers.idcard import classify_scan
 
 from ..clock import Clock
@@ -22,7 +23,7 @@ from ..config import EdgeConfig
 from ..db import write_transaction
 from ..errors import ApiError
 from ..models import Device, KioskSession, PinThrottle, Resident
-from ..security import check_secret, dummy_hash, new_token, token_digest
+from ..security import new_token, token_digest
 
 log = logging.getLogger(__name__)
 BASIC, FULL = "basic", "full"

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from peewee import fn
 
+from anjungan_core.passwords import hash_secret
 from drivers.idcard import InvalidNik, classify_scan, parse_nik
 
 from ..db import database, write_transaction
 from ..models import Resident
-from ..security import hash_secret
 
 IDENTITY_COLUMNS = ("no_kk", "name", "sex", "birth_place", "birth_date", "religion", "occupation",
                     "marital_status", "address", "dusun", "rt", "rw")

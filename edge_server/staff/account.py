@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from anjungan_core.passwords import check_secret, hash_secret
+
 from ..passwords import policy_problem
-from ..security import check_secret, hash_secret
 from . import sessions
 from .auth import audit, login_required
 from .blueprint import staff

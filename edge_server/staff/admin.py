@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from anjungan_core.passwords import hash_secret
+
 from ..db import write_transaction
 from ..devices import create_pairing_code, device_json, revoke
 from ..inputs import bounded_int
 from ..models import Counter, CounterService, Device, Service, StaffUser
-from ..security import hash_secret, new_password
+from ..security import new_password
 from .auth import audit, login_required
 from .blueprint import staff
 from .sessions import end_all

@@ -12,10 +12,11 @@ from flask_wtf.csrf import CSRFError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from anjungan_core.passwords import check_secret, dummy_hash
+
 from ..db import write_transaction
 from ..errors import ApiError
 from ..models import AuditLog, LoginThrottle, StaffUser
-from ..security import check_secret, dummy_hash
 from . import sessions
 from .blueprint import staff
 

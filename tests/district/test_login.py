@@ -83,13 +83,12 @@ def test_a_success_forgets_failures_and_other_names_are_not_locked(hub):
 
 
 def test_the_dummy_hash_for_unknown_names_is_made_once(sqlite_hub, monkeypatch):
-    import district.registry as registry
+    import anjungan_core.passwords as passwords
 
     made: list[str] = []
-    real = registry.generate_password_hash
-    monkeypatch.setattr(registry, "generate_password_hash", lambda pw, method: made.append(method) or real(
-        pw, method=method))
-    monkeypatch.setattr(registry, "_DUMMY_HASHES", {})
+    real = passwords.hash_secret
+    monkeypatch.setattr(passwords, "hash_secret", lambda pw, method: made.append(method) or real(pw, method))
+    passwords.dummy_hash.cache_clear()
     client = sqlite_hub.app.test_client()
     for i in range(3):
         assert _login(client, f"tidakada{i}", "x").status_code == 401
@@ -192,8 +191,8 @@ def test_twenty_parallel_wrong_passwords_check_at_most_five_hashes(hub, monkeypa
     import district.registry as registry
 
     password = _staff(hub)
-    checked, real = [], registry.check_password_hash
-    monkeypatch.setattr(registry, "check_password_hash", lambda h, p: checked.append(1) or real(h, p))
+    checked, real = [], registry.check_secret
+    monkeypatch.setattr(registry, "check_secret", lambda h, p: checked.append(1) or real(h, p))
     server = make_server("127.0.0.1", 0, hub.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

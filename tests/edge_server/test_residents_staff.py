@@ -5,9 +5,9 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from anjungan_core.passwords import check_secret
 from drivers.idcard import make_nik
 from edge_server.models import AuditLog, Resident
-from edge_server.security import check_secret
 
 
 def resident_id(app, nik: str) -> int:
