@@ -8,39 +8,40 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from ..db import write_transaction
+from peewee import SqliteDatabase
+
+from anjungan_core.lockout import Attempts, LockoutRule
+
+from ..db import database, write_transaction
 from ..models import LoginThrottle
 
 log = logging.getLogger(__name__)
 
 
 def reserve_attempt(username: str, now: datetime, max_failures: int, lock_seconds: int) -> bool | None:
-    """Count one login attempt as a failure BEFORE its password is checked; a success clears it afterwards.
+    """Count one login attempt BEFORE its password is checked (`anjungan_core.lockout`: the edge counts the same
+    way); a success clears it afterwards.
 
     :returns: None when the name is locked (do not check the password at all); True when this attempt is the
         last one allowed and has locked the name (a wrong password then answers "locked"); False otherwise.
-    Counting first is what makes the limit hold in parallel: of 20 simultaneous guesses with a limit of 5, five
-    get a password check and fifteen are refused without one. Failures older than the lock period are forgotten,
-    and so are rows nobody has touched since (so guessing many made-up names cannot grow the table for ever).
+    Rows nobody has touched for a lock period are deleted, so guessing many made-up names cannot grow the table.
     """
-    cutoff = now - timedelta(seconds=lock_seconds)
+    rule = LockoutRule(max_failures, lock_seconds)
     with write_transaction():
         LoginThrottle.delete().where(
-            (LoginThrottle.last_failure_at < cutoff)
+            (LoginThrottle.last_failure_at < now - timedelta(seconds=lock_seconds))
             & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until < now))).execute()
         LoginThrottle.insert(username=username, failures=0, last_failure_at=now).on_conflict_ignore().execute()
-        # One conditional UPDATE: the row lock (PostgreSQL) or the write lock (SQLite) makes parallel attempts
-        # queue here, and each sees the lock the one before it may have set.
-        counted = LoginThrottle.update(failures=LoginThrottle.failures + 1, last_failure_at=now).where(
-            (LoginThrottle.username == username)
-            & (LoginThrottle.locked_until.is_null() | (LoginThrottle.locked_until <= now))).execute()
-        if not counted:
+        query = LoginThrottle.select().where(LoginThrottle.username == username)
+        # PostgreSQL: lock the row, so parallel attempts queue here and each sees the count the one before left.
+        row = (query if isinstance(database.obj, SqliteDatabase) else query.for_update()).get()
+        counted = rule.reserve(Attempts(row.failures, row.locked_until, row.last_failure_at), now)
+        if counted is None:
             return None
-        row = LoginThrottle.get(LoginThrottle.username == username)
-        if row.failures < max_failures:
-            return False
-        LoginThrottle.update(failures=0, locked_until=now + timedelta(seconds=lock_seconds)).where(
-            LoginThrottle.id == row.id).execute()
+        LoginThrottle.update(failures=counted.failures, locked_until=counted.locked_until,
+                             last_failure_at=now).where(LoginThrottle.id == row.id).execute()
+    if counted.locked_until is None:
+        return False
     log.warning("district login locked for %d s after %d attempts: %s", lock_seconds, max_failures, username)
     return True
 

@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
+from anjungan_core.lockout import LockoutRule
 from anjungan_core.nik import mask_name, mask_nik
 from anjungan_core.passwords import check_secret, dummy_hash
 from drivers.idcard import classify_scan
 
+from .. import lockouts
 from ..clock import Clock
 from ..config import EdgeConfig
 from ..db import write_transaction
@@ -91,25 +93,6 @@ def _locked_error(cfg: EdgeConfig) -> ApiError:
                                      n=cfg.pin_max_failures, s=cfg.pin_lock_seconds))
 
 
-def _reserve_try(key: str, cfg: EdgeConfig, now: datetime) -> None:
-    """Count this try before checking it; lock the NIK once the limit is reached.
-
-    :raises ApiError: 429 locked while the NIK is locked.
-    """
-    with write_transaction():
-        # expired locks carry nothing worth keeping (a NIK starts again at one failure after its lock)
-        PinThrottle.delete().where((PinThrottle.locked_until < now) & (PinThrottle.key != key)).execute()
-        row = PinThrottle.get_or_none(PinThrottle.key == key)
-        if row is not None and row.locked_until is not None and row.locked_until > now:
-            raise _locked_error(cfg)
-        failures = 1 if row is None or row.locked_until is not None else row.failures + 1
-        locked = now + timedelta(seconds=cfg.pin_lock_seconds) if failures >= cfg.pin_max_failures else None
-        if row is None:
-            PinThrottle.create(key=key, failures=failures, locked_until=locked)
-        else:
-            PinThrottle.update(failures=failures, locked_until=locked).where(PinThrottle.id == row.id).execute()
-
-
 def identify_pin(nik: object, pin: object, device: Device, cfg: EdgeConfig, clock: Clock,
                  secret: str) -> Identified:
     """A NIK with its PIN gives a full session.
@@ -126,7 +109,9 @@ def identify_pin(nik: object, pin: object, device: Device, cfg: EdgeConfig, cloc
         raise ApiError(400, "invalid_body", _("NIK sementara tidak bisa dipakai di anjungan. Silakan ke loket."))
     now = clock.utcnow()
     key = _throttle_key(nik, secret)
-    _reserve_try(key, cfg, now)
+    rule = LockoutRule(cfg.pin_max_failures, cfg.pin_lock_seconds)
+    if not lockouts.reserve(PinThrottle, PinThrottle.key, key, rule, now):
+        raise _locked_error(cfg)
     resident = _usable(Resident.get_or_none(Resident.nik == nik))
     stored = resident.pin_hash if resident is not None and resident.pin_hash else None
     if stored is None:  # spend the same time as a real check, then answer like a wrong PIN
@@ -136,7 +121,7 @@ def identify_pin(nik: object, pin: object, device: Device, cfg: EdgeConfig, cloc
     if not ok:
         log.info("wrong PIN for %s on device %s", mask_nik(nik), device.id)
         raise ApiError(401, "wrong_pin", _("NIK atau PIN salah."))
-    PinThrottle.delete().where(PinThrottle.key == key).execute()
+    lockouts.clear(PinThrottle, PinThrottle.key, key)
     return open_session(resident, FULL, device, cfg, now)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import timedelta
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -12,9 +11,10 @@ from flask_wtf.csrf import CSRFError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from anjungan_core.lockout import LockoutRule
 from anjungan_core.passwords import check_secret, dummy_hash
 
-from ..db import write_transaction
+from .. import lockouts
 from ..errors import ApiError
 from ..models import AuditLog, LoginThrottle, StaffUser
 from . import sessions
@@ -40,23 +40,6 @@ def audit(actor: str, action: str, target: str = "", detail: str = "") -> None:
     AuditLog.create(at=_now(), actor=actor, action=action, target=target, detail=detail[:2000])
 
 
-def _reserve_try(username: str) -> bool:
-    """Count this login try *before* the slow hash is checked (as the kiosk's PIN lockout does), so parallel
-    guesses cannot all be checked before the first failure is counted. False while the name is locked."""
-    cfg, now = _cfg(), _now()
-    with write_transaction():
-        row = LoginThrottle.get_or_none(LoginThrottle.username == username)
-        if row is not None and row.locked_until is not None and row.locked_until > now:
-            return False
-        failures = 1 if row is None or row.locked_until is not None else row.failures + 1
-        locked = now + timedelta(seconds=cfg.login_lock_seconds) if failures >= cfg.login_max_failures else None
-        if row is None:
-            LoginThrottle.create(username=username, failures=failures, locked_until=locked)
-        else:
-            LoginThrottle.update(failures=failures, locked_until=locked).where(LoginThrottle.id == row.id).execute()
-    return True
-
-
 class LoginLocked(Exception):
     """The username has used up its tries; nothing was checked."""
 
@@ -67,7 +50,8 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     :raises LoginLocked: while the username is locked (no hash is computed).
     """
     cfg = _cfg()
-    if not _reserve_try(username):
+    rule = LockoutRule(cfg.login_max_failures, cfg.login_lock_seconds)
+    if not lockouts.reserve(LoginThrottle, LoginThrottle.username, username, rule, _now()):
         raise LoginLocked(username)
     user = StaffUser.get_or_none((StaffUser.username == username) & (StaffUser.active == True))  # noqa: E712
     if user is None:
@@ -75,7 +59,7 @@ def authenticate(username: str, password: str) -> StaffUser | None:
         return None
     if not check_secret(user.password_hash, password):
         return None
-    LoginThrottle.delete().where(LoginThrottle.username == username).execute()
+    lockouts.clear(LoginThrottle, LoginThrottle.username, username)
     return user
 
 

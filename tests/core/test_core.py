@@ -116,3 +116,25 @@ def test_version_is_the_installed_distribution():
     from importlib import metadata
 
     assert version.running_version() == metadata.version("anjungan-desa")
+
+
+def test_lockout_counts_each_try_before_the_check_and_locks_at_the_limit():
+    from anjungan_core.lockout import LockoutRule
+
+    rule, now, stored = LockoutRule(max_failures=3, lock_seconds=60), datetime(2026, 12, 2, 8), None
+    for expected in (1, 2, 3):
+        stored = rule.reserve(stored, now)
+        assert stored.failures == expected
+    assert stored.locked_until == now + timedelta(seconds=60)  # the third try locked it, and was still checked
+    assert rule.reserve(stored, now + timedelta(seconds=59)) is None  # locked: nothing is checked
+    again = rule.reserve(stored, now + timedelta(seconds=60))
+    assert (again.failures, again.locked_until) == (1, None)  # the lock ran out: counting starts again
+
+
+def test_lockout_forgets_failures_older_than_the_lock_period():
+    from anjungan_core.lockout import Attempts, LockoutRule
+
+    rule, now = LockoutRule(max_failures=5, lock_seconds=300), datetime(2026, 12, 2, 8)
+    assert rule.reserve(Attempts(4, None, now - timedelta(seconds=299)), now).failures == 5
+    assert rule.reserve(Attempts(4, None, now - timedelta(seconds=300)), now).failures == 1
+    assert rule.reserve(Attempts(4, None, None), now).failures == 5  # a store that keeps no time forgets nothing
