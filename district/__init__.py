@@ -91,13 +91,11 @@ def create_app(config=None, *, clock=None, migrate_db: bool = True) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     csrf = CSRFProtect(app)
 
-    from . import files_api  # noqa: F401  (backup and release routes on the api blueprint)
-    from .api import api
+    from . import api_blueprint
     from .dashboard import init_app as init_dashboard
     from .public.views import public
 
-    csrf.exempt(api)
-    app.register_blueprint(api)
+    api_blueprint.init_app(app, csrf)
     init_dashboard(app)
     app.register_blueprint(public)
 

@@ -6,41 +6,19 @@ import json
 import logging
 from datetime import date
 
-from flask import Blueprint, current_app, jsonify, make_response, request
+from flask import jsonify, make_response, request
 
 from anjungan_core.regions import dotted_village_code
 
 from .announcements import announcements_for
+from .api_blueprint import api, config, error, note_edge_version
 from .clock import clock
 from .ingest import IngestError, authenticate, decompress, parse_batch, store_batch
 from .models import Village
 from .registry import admin_token_ok
-from .signing import headers_ascii
 from .stats import village_summary
 
 log = logging.getLogger(__name__)
-api = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _cfg():
-    return current_app.extensions["district_config"]
-
-
-def _error(status: int, code: str, message: str, **extra):
-    return jsonify({"error": {"code": code, "message": message}, **extra}), status
-
-
-@api.errorhandler(IngestError)
-def _ingest_error(exc: IngestError):
-    return jsonify(exc.to_json()), exc.status
-
-
-@api.before_request
-def _plain_headers():
-    """Every X-Anjungan-* header is printable ASCII (a `\\xe9` or a `²` is refused here, for every route)."""
-    bad = headers_ascii(request.headers)
-    if bad:
-        raise IngestError(400, "bad_header", f"{bad} must be printable ASCII")
 
 
 def _raw_body(limit: int) -> bytes:
@@ -66,18 +44,16 @@ def _raw_body(limit: int) -> bytes:
 @api.post("/sync/batches")
 def sync_batches():
     """Store a village's signed batch of events; answer how far it is acknowledged."""
-    cfg = _cfg()
+    cfg = config()
     raw = _raw_body(cfg.max_body_bytes)
     village = authenticate(request.headers, raw, clock().unix(), cfg.clock_window_seconds)
     body = decompress(raw, request.headers.get("Content-Encoding", ""), cfg.max_decompressed_bytes)
     events = parse_batch(body, village.code, cfg.max_events_per_batch)
     result = store_batch(village.code, events, clock().utcnow())
-    from .files_api import note_edge_version
-
     note_edge_version(village.code)
     if result.conflict_seq is not None:
         log.warning("village %s: seq %d already stored under another event id", village.code, result.conflict_seq)
-        return _error(409, "seq_conflict", "a seq is already stored under another event id",
+        return error(409, "seq_conflict", "a seq is already stored under another event id",
                       acked_through=result.acked_through, conflict_seq=result.conflict_seq,
                       stored=result.stored, duplicates=result.duplicates)
     return jsonify({"acked_through": result.acked_through, "stored": result.stored,
@@ -87,10 +63,9 @@ def sync_batches():
 @api.get("/sync/config")
 def sync_config():
     """The village's district configuration (announcements), with an ETag."""
-    village = authenticate(request.headers, request.get_data(cache=False), clock().unix(), _cfg().clock_window_seconds)
+    body = request.get_data(cache=False)
+    village = authenticate(request.headers, body, clock().unix(), config().clock_window_seconds)
     Village.update(last_seen=clock().utcnow()).where(Village.code == village.code).execute()
-    from .files_api import note_edge_version
-
     note_edge_version(village.code)
     items = announcements_for(village.code, clock().utcnow())
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:32]
@@ -118,13 +93,13 @@ def village_summary_api(code: str):
     """One village's counts for one business date (admin token)."""
     auth = request.headers.get("Authorization", "")
     if not auth.startswith("Bearer ") or not admin_token_ok(auth[7:].strip()):
-        return _error(401, "bad_token", "Authorization: Bearer <admin token> required")
+        return error(401, "bad_token", "Authorization: Bearer <admin token> required")
     dotted = dotted_village_code(code)
     village = Village.get_or_none(Village.code == dotted) if dotted else None
     if village is None:
-        return _error(404, "unknown_village", "no such village")
+        return error(404, "unknown_village", "no such village")
     try:
         day = date.fromisoformat(request.args["date"]) if request.args.get("date") else clock().business_date()
     except ValueError:
-        return _error(400, "bad_date", "date must be YYYY-MM-DD")
+        return error(400, "bad_date", "date must be YYYY-MM-DD")
     return jsonify(village_summary(village, day))

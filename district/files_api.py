@@ -8,7 +8,7 @@ from flask import jsonify, request, send_file
 from anjungan_core.regions import dotted_village_code
 
 from . import backups, releases
-from .api import _cfg, _error, api
+from .api_blueprint import api, config, error, note_edge_version
 from .clock import clock
 from .models import Village
 from .registry import admin_token_ok
@@ -30,10 +30,10 @@ def _village_or_none(code: str) -> Village | None:
 @api.post("/backups")
 def upload_backup():
     """Store a village's encrypted backup once (streamed to disk); answer whether it was new."""
-    cfg = _cfg()
+    cfg = config()
     length = request.content_length
     if length is not None and length > cfg.max_backup_bytes:
-        return _error(413, "too_large", f"backup over {cfg.max_backup_bytes} bytes")
+        return error(413, "too_large", f"backup over {cfg.max_backup_bytes} bytes")
     request.max_content_length = cfg.max_backup_bytes  # this endpoint only: the app-wide limit is for batches
     received = backups.receive(request.headers, request.stream, cfg.data_dir, clock().unix(), clock().utcnow(),
                                cfg.clock_window_seconds, cfg.max_backup_bytes, cfg.backups_keep)
@@ -44,38 +44,29 @@ def upload_backup():
                     "stored": received.stored}), 201 if received.stored else 200
 
 
-def note_edge_version(code: str) -> None:
-    """Remember the edge software version a village reported in `X-Anjungan-Edge-Version` (signed request)."""
-    version = request.headers.get("X-Anjungan-Edge-Version", "").strip()[:40]
-    dotted = dotted_village_code(code)
-    if version and dotted and releases.VERSION.match(version):
-        Village.update(edge_version=version).where(
-            (Village.code == dotted) & (Village.edge_version != version)).execute()
-
-
 @api.get("/villages/<code>/backups")
 def list_backups(code: str):
     """A village's stored backups, newest first, with their age; `stale` when the newest is too old."""
     if not _admin_ok():
-        return _error(401, "bad_token", "Authorization: Bearer <admin token> required")
+        return error(401, "bad_token", "Authorization: Bearer <admin token> required")
     village = _village_or_none(code)
     if village is None:
-        return _error(404, "unknown_village", "no such village")
+        return error(404, "unknown_village", "no such village")
     items = backups.listing(village.code, clock().utcnow())
     newest = backups.latest_by_village().get(village.code)
     return jsonify({"village": village.code, "backups": items, "latest": items[0] if items else None,
-                    "stale": backups.is_stale(newest, clock().utcnow(), _cfg().backup_stale_hours)})
+                    "stale": backups.is_stale(newest, clock().utcnow(), config().backup_stale_hours)})
 
 
 @api.get("/villages/<code>/backups/<name>")
 def download_backup(code: str, name: str):
     """One stored backup file, for a technician restoring a village (admin token)."""
     if not _admin_ok():
-        return _error(401, "bad_token", "Authorization: Bearer <admin token> required")
+        return error(401, "bad_token", "Authorization: Bearer <admin token> required")
     village = _village_or_none(code)
-    path = backups.backup_path(_cfg().data_dir, village.code, name) if village else None
+    path = backups.backup_path(config().data_dir, village.code, name) if village else None
     if path is None:
-        return _error(404, "not_found", "no such backup")
+        return error(404, "not_found", "no such backup")
     return send_file(path, mimetype="application/octet-stream", as_attachment=True, download_name=name)
 
 
@@ -84,8 +75,8 @@ def latest_release():
     """The newest signed release: manifest, signature, tarball URL (public: devices check the signature)."""
     release = releases.latest()
     if release is None:
-        return _error(404, "no_release", "no release published")
-    base = _cfg().public_url or request.host_url
+        return error(404, "no_release", "no release published")
+    base = config().public_url or request.host_url
     return jsonify(releases.describe(release, base))
 
 
@@ -93,7 +84,7 @@ def latest_release():
 def release_tarball(version: str):
     """A release tarball (Range requests work, so an interrupted download can resume)."""
     release = Release.get_or_none(Release.version == version) if releases.VERSION.match(version) else None
-    path = releases.release_dir(_cfg().data_dir, version) / releases.TARBALL if release else None
+    path = releases.release_dir(config().data_dir, version) / releases.TARBALL if release else None
     if path is None or not path.exists():
-        return _error(404, "not_found", "no such release")
+        return error(404, "not_found", "no such release")
     return send_file(path, mimetype="application/gzip", conditional=True, etag=release.sha256)
