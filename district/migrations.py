@@ -1,40 +1,52 @@
-"""Numbered schema migrations of the hub. Append new ones; never edit one that has shipped."""
+"""Numbered schema migrations of the hub. Append new ones; never edit one that has shipped.
+
+The first three run frozen SQL (district/schema/NNNN_*.{sqlite,postgresql}.sql), the tables as they were when
+they shipped, so a fresh hub is built by the same steps as an upgraded one; a model change is a new migration.
+"""
 from __future__ import annotations
 
-from peewee import Database
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
 
 from .db import migration
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+def run_schema_file(db: Database, name: str) -> None:
+    """Run a frozen schema file in the database's own dialect, one statement at a time."""
+    dialect = "sqlite" if isinstance(db, SqliteDatabase) else "postgresql"
+    text = (SCHEMA_DIR / f"{name}.{dialect}.sql").read_text()
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+    for statement in body.split(";\n"):
+        if statement.strip():
+            db.execute_sql(statement)
 
 
 @migration(1, "villages, events, device states, announcements, staff, settings")
 def _initial(db: Database) -> None:
-    from .models import ALL_MODELS
-
-    db.create_tables(ALL_MODELS, safe=True)
+    run_schema_file(db, "0001_core")
 
 
 @migration(2, "edge backups, releases, each village's edge version")
 def _backups_releases_versions(db: Database) -> None:
-    from peewee import CharField, SqliteDatabase
+    from peewee import CharField
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
     from playhouse.migrate import migrate as run
 
-    from .backups import VillageBackup
     from .models import Village
-    from .releases import Release
 
-    db.create_tables([VillageBackup, Release], safe=True)
+    run_schema_file(db, "0002_files")
     columns = {c.name for c in db.get_columns(Village._meta.table_name)}
-    if "edge_version" not in columns:  # a fresh database got it from migration 1's create_tables
+    if "edge_version" not in columns:  # a hub made before this migration shipped
         migrator = SqliteMigrator(db) if isinstance(db, SqliteDatabase) else PostgresqlMigrator(db)
         run(migrator.add_column(Village._meta.table_name, "edge_version", CharField(max_length=40, default="")))
 
 
 @migration(3, "dashboard login lockout per username")
 def _login_throttle(db: Database) -> None:
-    from .models import LoginThrottle
-
-    db.create_tables([LoginThrottle], safe=True)
+    run_schema_file(db, "0003_login_throttle")
 
 
 @migration(10, "revocable dashboard sessions kept on the server")

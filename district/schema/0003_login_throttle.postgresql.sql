@@ -1,0 +1,5 @@
+-- District hub, dashboard login lockout per username: the tables as this migration made them (postgresql).
+-- Frozen: never edit;
+-- a later change is a new migration.
+CREATE TABLE IF NOT EXISTS "login_throttle" ("id" SERIAL NOT NULL PRIMARY KEY, "username" VARCHAR(80) NOT NULL, "failures" INTEGER NOT NULL, "last_failure_at" TIMESTAMP NOT NULL, "locked_until" TIMESTAMP);
+CREATE UNIQUE INDEX IF NOT EXISTS "login_throttle_username" ON "login_throttle" ("username");
