@@ -8,10 +8,11 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from anjungan_core import webapp
 from anjungan_core.clock import Clock
 from anjungan_core.files import read_or_create_secret
 from anjungan_core.version import running_version
@@ -37,6 +38,13 @@ class _HubFlask(Flask):
     json_provider_class = GuardedJSONProvider
 
 
+def _http_error_json(exc: HTTPException):
+    """An HTTP error under /api as the sync contract's JSON error (a 405 keeps its Allow header)."""
+    code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(exc.code, "bad_request")
+    answer = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
+    return webapp.keep_headers(answer, exc), exc.code
+
+
 def create_app(config=None, *, clock=None, migrate_db: bool = True) -> Flask:
     """Build the hub app.
 
@@ -53,17 +61,8 @@ def create_app(config=None, *, clock=None, migrate_db: bool = True) -> Flask:
 
     cfg = config or load_config()
     app = _HubFlask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
-    app.config.update(
-        SECRET_KEY=_secret_key(cfg),
-        MAX_CONTENT_LENGTH=cfg.max_body_bytes,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=cfg.session_idle_minutes),
-        WTF_CSRF_TIME_LIMIT=None,
-        BABEL_DEFAULT_LOCALE="id",
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-    )
-    app.json.ensure_ascii = False
+    webapp.configure(app, secret_key=_secret_key(cfg), max_body=cfg.max_body_bytes,
+                     session_minutes=cfg.session_idle_minutes, translations=Path(__file__).parent / "translations")
     app.extensions["district_config"] = cfg
     app.extensions["clock"] = clock or Clock(cfg.zone, timedelta(seconds=cfg.clock_offset_seconds))
 
@@ -71,19 +70,8 @@ def create_app(config=None, *, clock=None, migrate_db: bool = True) -> Flask:
     if migrate_db:
         migrate(db)
 
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
-
-    @app.get("/favicon.ico")
-    def _favicon():
-        """Browsers ask for it on every dashboard page: an icon, not a 404."""
-        return app.send_static_file("favicon.ico"), 200, {"Cache-Control": "public, max-age=86400"}
-
-    @app.teardown_request
-    def _close(exc):
-        if not database.is_closed():
-            database.close()
+    webapp.connection_per_request(app, database)
+    webapp.serve_favicon(app)  # the dashboard's pages
 
     from .dashboard import select_locale
 
@@ -99,31 +87,17 @@ def create_app(config=None, *, clock=None, migrate_db: bool = True) -> Flask:
     init_dashboard(app)
     app.register_blueprint(public)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        if request.path.startswith("/api/"):
-            code = {413: "too_large", 404: "not_found", 405: "method_not_allowed"}.get(exc.code, "bad_request")
-            answer = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
-            for name, value in exc.get_headers():  # 405 keeps its Allow header
-                if name.lower() != "content-type":
-                    answer.headers[name] = value
-            return answer, exc.code
-        return exc
+    from flask_babel import gettext
+
+    webapp.json_errors(app, json_paths=("/api/",), http_error=_http_error_json,
+                       internal_message="hub error; retry later",
+                       page_message=lambda: gettext("Terjadi kesalahan di server. Coba lagi sebentar lagi."))
 
     from .safejson import JsonRefused
 
     @app.errorhandler(JsonRefused)
     def _json_refused(exc: JsonRefused):
         return jsonify({"error": {"code": exc.code, "message": exc.message}}), exc.status
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        if request.path.startswith("/api/"):
-            return jsonify({"error": {"code": "internal_error", "message": "hub error; retry later"}}), 500
-        from flask_babel import gettext
-
-        return gettext("Terjadi kesalahan di server. Coba lagi sebentar lagi."), 500
 
     @app.get("/healthz")
     def healthz():

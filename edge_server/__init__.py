@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import logging
 import os
-import traceback
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, jsonify, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from anjungan_core import webapp
 from anjungan_core.files import read_or_create_secret
 from anjungan_core.regions import dotted_village_code
 
@@ -55,18 +53,8 @@ def create_app(config=None, *, clock=None) -> Flask:
     cfg = config or load_config(os.environ.get("ANJUNGAN_CONFIG"))
     app = EdgeFlask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
     app.url_map.converters["int"] = BoundedIntConverter
-    app.config.update(
-        SECRET_KEY=_secret_key(cfg),
-        MAX_CONTENT_LENGTH=MAX_BODY,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=cfg.staff_session_minutes),
-        WTF_CSRF_TIME_LIMIT=None,  # the session expiry bounds the token's life
-        BABEL_DEFAULT_LOCALE="id",
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        JSON_SORT_KEYS=False,
-    )
-    app.json.ensure_ascii = False
+    webapp.configure(app, secret_key=_secret_key(cfg), max_body=MAX_BODY, session_minutes=cfg.staff_session_minutes,
+                     translations=Path(__file__).parent / "translations")
     app.extensions["edge_config"] = cfg
     app.extensions["clock"] = clock or Clock(cfg.zone)
 
@@ -74,19 +62,8 @@ def create_app(config=None, *, clock=None) -> Flask:
     migrate(db)
     _ensure_village_profile(cfg)
 
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
-
-    @app.get("/favicon.ico")
-    def _favicon():
-        """Browsers ask for it on every page (console, board, public pages): an icon, not a 404 in the log."""
-        return app.send_static_file("favicon.ico"), 200, {"Cache-Control": "public, max-age=86400"}
-
-    @app.teardown_request
-    def _close(exc):
-        if not database.is_closed():
-            database.close()
+    webapp.connection_per_request(app, database)
+    webapp.serve_favicon(app)  # the console, the board and the public pages
 
     from flask_babel import get_locale
 
@@ -98,13 +75,11 @@ def create_app(config=None, *, clock=None) -> Flask:
 
     _register_areas(app, csrf)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        if request.path.startswith(("/api/", "/staff/api/")):
-            from .api import http_error_json
+    from .api import http_error_json
 
-            return http_error_json(exc)
-        return exc
+    webapp.json_errors(app, json_paths=("/api/", "/staff/api/", "/survey/"), http_error=http_error_json,
+                       internal_message="Terjadi kesalahan di server. Coba lagi.",
+                       page_message=lambda: "Terjadi kesalahan di server. Coba lagi.")
 
     from .clock import ClockUntrusted
 
@@ -114,19 +89,6 @@ def create_app(config=None, *, clock=None) -> Flask:
         if request.path.startswith(("/api/", "/staff/api/")):
             return jsonify({"error": {"code": "clock_untrusted", "message": message}}), 503
         return message, 503
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        from .inputs import loggable
-
-        # escaped by hand: a lone surrogate in the path or the exception must not break the log line itself
-        trace = "".join(traceback.format_exception(exc))
-        log.error("unhandled error on %s %s\n%s", loggable(request.method, 10), loggable(request.path),
-                  loggable(trace, 20_000))
-        if request.path.startswith(("/api/", "/staff/api/", "/survey/")):
-            return jsonify({"error": {"code": "internal_error",
-                                      "message": "Terjadi kesalahan di server. Coba lagi."}}), 500
-        return "Terjadi kesalahan di server. Coba lagi.", 500
 
     return app
 

@@ -5,7 +5,7 @@ The app's JSON provider parses every JSON body through `load_json`, so no endpoi
 - a string (or key) holding a lone surrogate such as ``"\\ud800"`` is refused: it cannot be stored, logged or
   signed as UTF-8, so it would fail much later (in SQLite, the log, the district batch) instead of here.
 `bounded_int` reads a decimal integer from a query string or path without ever calling int() on 4,000 digits,
-and `loggable` makes any text safe to hand to the logging module.
+and `anjungan_core.webapp.loggable` makes any text safe to hand to the logging module.
 """
 from __future__ import annotations
 
@@ -100,11 +100,6 @@ def clean_text(value: object, max_length: int) -> str | None:
     if any(not ch.isprintable() and ch not in "\t\n\r" for ch in value):
         return None
     return value
-
-
-def loggable(text: object, limit: int = 300) -> str:
-    """`text` as pure ASCII (escapes for the rest, surrogates too), cut to `limit`: always safe to log."""
-    return str(text)[:limit].encode("ascii", "backslashreplace").decode("ascii")
 
 
 def json_object(required: bool = True) -> dict:

@@ -7,6 +7,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from anjungan_core import webapp
+
 from ..devices import device_for_token
 from ..errors import ApiError
 from ..inputs import json_object
@@ -59,10 +61,7 @@ def http_error_json(exc: HTTPException):
     code = exc.code or 500
     response = jsonify({"error": {"code": codes.get(code, "error"),
                                   "message": messages.get(code, exc.description or "")}})
-    for name, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    return response, code
+    return webapp.keep_headers(response, exc), code  # e.g. Allow on a 405, Retry-After on a 429
 
 
 def init_app(app, csrf) -> None:

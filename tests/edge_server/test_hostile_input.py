@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 from PIL import Image
 
+from anjungan_core.webapp import loggable
 from edge_server.info import images
-from edge_server.inputs import InputError, bounded_int, load_json, loggable
+from edge_server.inputs import InputError, bounded_int, load_json
 from edge_server.residents import importer
 
 DEEP = "[" * 1000
