@@ -108,7 +108,7 @@ def _serve_tls(args, cfg) -> int:
     from . import create_app
     from .clock import Clock
     from .config import ConfigError
-    from .db import database
+    from .db import close_all_connections
     from .demo import seed_demo, write_demo_json
     from .display import stop_streams
     from .https_server import bind_listener, serve_https
@@ -132,8 +132,7 @@ def _serve_tls(args, cfg) -> int:
             demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
         write_demo_json(cfg.data_dir, demo)
         log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
-    if not database.is_closed():
-        database.close()  # no SQLite connection may cross the fork into the worker
+    close_all_connections()  # no SQLite connection may cross the fork into the worker
 
     def on_ready() -> None:
         log.info("listening on http://%s:%d", host, port)

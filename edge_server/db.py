@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from peewee import DatabaseProxy, Model, SqliteDatabase
+from playhouse.pool import PooledSqliteDatabase
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,30 @@ class BaseModel(Model):
 
 
 def open_database(path: str | Path) -> SqliteDatabase:
-    """Open (creating if needed) the SQLite file and bind every model to it."""
+    """Open (creating if needed) the SQLite file and bind every model to it.
+
+    Connections are pooled: `database.close()` (after each request, each job pass) hands the connection back
+    instead of closing it. Opening one costs a file open, the pragmas and a parse of the whole schema, and closing
+    the last one checkpoints the WAL into the database file and deletes it, so a request that opened and closed
+    its own connection paid several milliseconds of CPU and ~90 KB of writes for it. `close_all()` really closes
+    them (before a fork, before the file is replaced).
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, timeout=10)
+    db = PooledSqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, timeout=10,
+                              max_connections=None, stale_timeout=None)
     database.initialize(db)
     return db
+
+
+def close_all_connections() -> None:
+    """Really close every pooled connection of this process (before a fork or a file swap)."""
+    db = database.obj
+    if db is None:
+        return
+    if not db.is_closed():
+        db.close()
+    if hasattr(db, "close_all"):
+        db.close_all()
 
 
 @contextmanager
