@@ -55,6 +55,14 @@ def close_all_connections() -> None:
         db.close_all()
 
 
+def raw_first(model, sql: str, *params):
+    """The first `model` row of a constant SQL text, or None. For hot paths: peewee building a statement costs
+    more CPU than SQLite running a primary-key or unique-index lookup."""
+    for row in model.raw(sql, *params):
+        return row
+    return None
+
+
 @contextmanager
 def write_transaction():
     """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock before the first read."""

@@ -61,3 +61,16 @@ def _staff_letter_types(db: SqliteDatabase) -> None:
     rows = staff_seed_rows(codes, LetterType.select().count())
     if rows:
         LetterType.insert_many(rows).execute()
+
+
+@migration(2, "queue tally kept by triggers (O(1) position and estimate), indexes for the waiting order and the "
+              "recent service times")
+def _queue_tally(db: SqliteDatabase) -> None:
+    from .queue import tally
+
+    tally.install(db)
+    db.execute_sql("DROP INDEX IF EXISTS ticket_service_id_status_business_date")  # a prefix of the next one
+    db.execute_sql("CREATE INDEX IF NOT EXISTS ticket_service_id_status_business_date_priority_issued_at_number "
+                   "ON ticket (service_id, status, business_date, priority, issued_at, number)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS ticket_service_id_status_finished_at "
+                   "ON ticket (service_id, status, finished_at)")

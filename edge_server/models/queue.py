@@ -63,7 +63,8 @@ class Ticket(BaseModel):
     class Meta:
         indexes = (
             (("issued_service", "business_date", "number"), True),
-            (("service", "status", "business_date"), False),
+            (("service", "status", "business_date", "priority", "issued_at", "number"), False),  # waiting order
+            (("service", "status", "finished_at"), False),  # the recent service times of the estimate
         )
 
 
