@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from peewee import fn
@@ -213,14 +213,15 @@ def ticket_number(ticket: Ticket) -> str:
     return rules.format_number(ticket.issued_service.code, ticket.number)
 
 
-_RECENT_DURATIONS = ("SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400.0 "
-                     "FROM ticket WHERE service_id = ? AND status = ? ORDER BY finished_at DESC LIMIT ?")
+_RECENT_DURATIONS = ("SELECT coalesce(started_at, called_at), finished_at FROM ticket WHERE service_id = ? "
+                     "AND status = ? ORDER BY finished_at DESC LIMIT ?")
 
 
 def _avg_minutes(service_id: int, default: float) -> float:
     """The mean of the last RECENT_DONE service times (one index range: service, status, finished_at)."""
     rows = database.execute_sql(_RECENT_DURATIONS, (service_id, rules.DONE, RECENT_DONE)).fetchall()
-    durations = [seconds for (seconds,) in rows if seconds is not None]
+    durations = [(datetime.fromisoformat(end) - datetime.fromisoformat(begun)).total_seconds()
+                 for begun, end in rows if begun and end]
     return rules.average_service_minutes(list(reversed(durations)), default)
 
 
