@@ -66,12 +66,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 def write_bytes(pid: int) -> int:
-    """Bytes a process tree caused to be written to storage (/proc/PID/io write_bytes)."""
+    """Bytes a process tree caused to be written to storage: /proc/PID/io write_bytes less cancelled_write_bytes
+    (dirty pages of a file truncated or deleted before they reached the disk, e.g. a WAL reset)."""
     total = 0
     for p in process_tree(pid):
         try:
             with open(f"/proc/{p}/io") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("write_bytes:"))
-        except (OSError, StopIteration):
+                io = dict(line.split(": ") for line in fh.read().splitlines())
+        except OSError:
             continue
+        total += int(io.get("write_bytes", 0)) - int(io.get("cancelled_write_bytes", 0))
     return total

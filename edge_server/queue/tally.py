@@ -52,7 +52,8 @@ def waiting(service_id: int, business_date: date) -> tuple[int, int]:
 
 
 _BEHIND = ("SELECT count(*) FROM (SELECT 1 FROM ticket WHERE service_id = ? AND status = ? AND business_date = ? "
-           "AND priority = ? AND (issued_at > ? OR (issued_at = ? AND number > ?)) AND id != ? LIMIT ?)")
+           "AND priority = ? AND issued_at >= ? AND (issued_at > ? OR number > ?) AND id != ? LIMIT ?)")
+# (`issued_at >= ?` first: written as an OR, SQLite with bound parameters scans the whole priority class.)
 
 
 def behind(service_id: int, business_date: date, priority: bool, issued_at: str, number: int, ticket_id: str,
