@@ -23,12 +23,13 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import cpu_seconds, emit, median, percentile, rss_mib, write_bytes  # noqa: E402
+from bench.common import cpu_seconds, emit, median, percentile, process_tree, rss_mib, write_bytes  # noqa: E402
 from tests.e2e.conftest import LISTENING, EdgeServerProcess  # noqa: E402
 from tests.e2e.staff_session import staff_session  # noqa: E402
 
 TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "400"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+EDGE_WORKERS = os.environ.get("BENCH_EDGE_WORKERS", "2")  # the edge's `workers` setting under test
 LEVELS = (1, 8, 50)
 FIGURES = (("tps", "tickets/s", "tickets_per_second"), ("p50", "ms", "ticket_latency_p50"),
            ("p95", "ms", "ticket_latency_p95"), ("cpu_ms", "ms", "ticket_cpu_ms"),
@@ -69,6 +70,10 @@ def take_tickets(target: Target, concurrency: int, total: int) -> dict:
     return {"tps": n / elapsed, "p50": percentile(latencies, 50) * 1000, "p95": percentile(latencies, 95) * 1000,
             "cpu_ms": (cpu_seconds(target.pid) - cpu0) * 1000 / n,
             "bytes": (write_bytes(target.pid) - io0) / n, "numbers": numbers}
+
+
+def tree_rss_mib(pid: int) -> float:
+    return sum(rss_mib(p) for p in process_tree(pid))
 
 
 def start_reference(data_dir: Path) -> tuple[subprocess.Popen, str]:
@@ -158,11 +163,12 @@ def call_to_board(server: EdgeServerProcess, session, calls: int = 30, takers: i
 
 def main() -> None:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-        server = EdgeServerProcess(Path(tmp) / "edge").start()
+        server = EdgeServerProcess(Path(tmp) / "edge", env={"ANJUNGAN_WORKERS": EDGE_WORKERS}).start()
+        emit("edge_workers", int(EDGE_WORKERS), "processes")
         ref_proc, ref_url = start_reference(Path(tmp))
         try:
             time.sleep(1)
-            emit("edge_rss_idle", round(rss_mib(server.proc.pid), 1), "MiB")
+            emit("edge_rss_idle", round(tree_rss_mib(server.proc.pid), 1), "MiB")
             targets = [Target("reference", f"{ref_url}/tickets", {}, ref_proc.pid),
                        Target("edge", f"{server.url}/api/v1/tickets", server.kiosk_headers, server.proc.pid)]
             rounds: dict[tuple[str, int], list[dict]] = {}
@@ -187,7 +193,7 @@ def main() -> None:
                     ours, theirs = figures[("edge", concurrency, key)], figures[("reference", concurrency, key)]
                     emit(f"ratio_{label}_c{concurrency}", round(ours / theirs, 2) if theirs else None, "edge/reference")
             emit("ticket_duplicates", len(numbers) - len(set(numbers)), "tickets")
-            emit("edge_rss_after_load", round(rss_mib(server.proc.pid), 1), "MiB")
+            emit("edge_rss_after_load", round(tree_rss_mib(server.proc.pid), 1), "MiB")
 
             edge = targets[1]
             few = [take_tickets(edge, 8, TICKETS_PER_LEVEL)["cpu_ms"] for _ in range(REPEATS)]
@@ -211,7 +217,7 @@ def main() -> None:
                 assert r.json()["ticket"] is not None
             emit("call_next_p50_10k_waiting", round(percentile(lat, 50) * 1000, 1), "ms")
             emit("call_next_p95_10k_waiting", round(percentile(lat, 95) * 1000, 1), "ms")
-            emit("edge_rss_with_10k_waiting", round(rss_mib(server.proc.pid), 1), "MiB")
+            emit("edge_rss_with_10k_waiting", round(tree_rss_mib(server.proc.pid), 1), "MiB")
         finally:
             ref_proc.terminate()
             ref_proc.wait(10)
