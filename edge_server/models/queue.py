@@ -40,8 +40,9 @@ class TicketSequence(BaseModel):
 
 class Ticket(BaseModel):
     id = CharField(primary_key=True)  # uuid4
-    service = ForeignKeyField(Service, backref="tickets")
-    issued_service = ForeignKeyField(Service, null=True)  # the number's prefix stays after a transfer
+    # No single-column indexes on these two: the composite indexes below start with them (edge migration 3).
+    service = ForeignKeyField(Service, backref="tickets", index=False)
+    issued_service = ForeignKeyField(Service, null=True, index=False)  # the number's prefix stays after a transfer
     business_date = DateField(index=True)
     number = IntegerField()
     priority = BooleanField(default=False)
