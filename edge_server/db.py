@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,15 +64,23 @@ def raw_first(model, sql: str, *params):
     return None
 
 
+_writers = threading.Lock()
+
+
 @contextmanager
 def write_transaction():
-    """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock before the first read."""
+    """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock before the first read.
+
+    The threads of one process queue on a Python lock first: SQLite's busy handler waits for a lock held by
+    another connection by sleeping 1, 2, 5 ... 100 ms, so with 50 kiosks at once the unlucky ones slept for
+    hundreds of milliseconds while the lock was free. Only other processes (workers, the CLI) still meet it.
+    """
     db = database.obj
     if db.in_transaction():
         with db.atomic():
             yield
         return
-    with db.atomic("IMMEDIATE"):
+    with _writers, db.atomic("IMMEDIATE"):
         yield
 
 
