@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from ..clock import Clock, to_iso
-from ..db import database, raw_first, write_transaction
+from ..db import database, insert_instance, raw_first, write_transaction
 from ..display.words import call_sentence
 from ..errors import ApiError
 from ..info import schedule as office_hours
@@ -58,11 +58,11 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
         if closed:
             raise ApiError(409, "service_closed", closed)
         number = _next_number(service, today)
-        ticket = _insert_ticket(Ticket(
+        ticket = insert_instance(Ticket(
             id=str(uuid.uuid4()), service=service, issued_service=service, business_date=today, number=number,
             priority=bool(priority), issued_at=now, device=device, resident_id=resident_id,
             track_token=_new_token(), source=source,
-        ))
+        ), _TICKET_COLUMNS)
         record_event("ticket.issued", today, {
             "ticket_id": ticket.id, "service": service.code, "number": rules.format_number(service.code, number),
             "priority": bool(priority), "source": source,
@@ -83,26 +83,6 @@ def _next_number(service: Service, today: date) -> int:
     if row is None:
         raise ApiError(409, "service_full", _("Kuota antrian %(name)s hari ini sudah habis.", name=service.name))
     return row[0]
-
-
-def _insert_ticket(ticket: Ticket) -> Ticket:
-    """INSERT one new ticket with a statement built once (Ticket.create builds it on every call)."""
-    fields = [Ticket._meta.fields[name] for name in _TICKET_COLUMNS]
-    values = [field.db_value(ticket.__data__.get(field.name)) for field in fields]
-    database.execute_sql(_ticket_insert_sql(), values)
-    ticket._dirty.clear()
-    return ticket
-
-
-_INSERT_SQL: list[str] = []
-
-
-def _ticket_insert_sql() -> str:
-    if not _INSERT_SQL:
-        columns = ", ".join(Ticket._meta.fields[name].column_name for name in _TICKET_COLUMNS)
-        _INSERT_SQL.append(f"INSERT INTO {Ticket._meta.table_name} ({columns}) "
-                           f"VALUES ({', '.join('?' * len(_TICKET_COLUMNS))})")
-    return _INSERT_SQL[0]
 
 
 def _counter(number) -> Counter:

@@ -5,11 +5,13 @@ import json
 import uuid
 from datetime import date, datetime
 
+from ..db import insert_instance
 from ..models import OutboxEvent, SyncState
 
 # Keys that would carry a person's identity; an event must never contain them (the district refuses them too).
 FORBIDDEN_KEYS = frozenset({"nik", "name", "nama", "no_kk", "kk", "pin", "rfid", "resident", "address", "alamat"})
 
+_COLUMNS = ("id", "seq", "type", "occurred_at", "business_date", "data")
 _LAST_SEQ = (f"SELECT max(coalesce((SELECT max(seq) FROM {OutboxEvent._meta.table_name}), 0), "
              f"coalesce((SELECT max(acked_through) FROM {SyncState._meta.table_name}), 0))")
 
@@ -25,11 +27,11 @@ def record_event(event_type: str, business_date: date, data: dict, occurred_at: 
     # Pruned or renumbered rows must never let a seq restart below what the district already acknowledged.
     # One statement, two index lookups (this runs on every ticket taken).
     last = OutboxEvent._meta.database.execute_sql(_LAST_SEQ).fetchone()[0]
-    return OutboxEvent.create(
+    return insert_instance(OutboxEvent(
         id=str(uuid.uuid4()),
         seq=last + 1,
         type=event_type,
         occurred_at=occurred_at,
         business_date=business_date,
         data=json.dumps(data, separators=(",", ":"), sort_keys=True),
-    )
+    ), _COLUMNS)
