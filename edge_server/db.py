@@ -1,7 +1,9 @@
 """The edge database: SQLite in WAL mode, bound late through a proxy, with numbered migrations."""
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -64,9 +66,6 @@ def raw_first(model, sql: str, *params):
     return None
 
 
-_writers = threading.Lock()
-
-
 _INSERT_SQL: dict[tuple, str] = {}
 
 
@@ -86,20 +85,55 @@ def insert_instance(instance: Model, field_names: tuple[str, ...]) -> Model:
     return instance
 
 
+_writers = threading.Lock()
+_writer_files: dict[str, tuple[int, int]] = {}  # database path -> (pid, fd of its .writelock file)
+
+
+def _writer_file(db) -> int | None:
+    """This process's descriptor of the database's lock file, opened after any fork (a descriptor inherited
+    across a fork shares its flock with the parent, so each process opens its own)."""
+    path = getattr(db, "database", None)
+    if not path or path == ":memory:":
+        return None
+    known = _writer_files.get(path)
+    if known is None or known[0] != os.getpid():
+        try:
+            fd = os.open(f"{path}.writelock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return None
+        known = _writer_files[path] = (os.getpid(), fd)
+    return known[1]
+
+
+@contextmanager
+def _write_turn(db):
+    """Wait for this process's turn to write: a thread lock, then an flock shared by the worker processes.
+
+    SQLite's busy handler waits for a lock held by another connection by sleeping 1, 2, 5 ... 100 ms, so with 50
+    kiosks at once the unlucky ones slept for hundreds of milliseconds while the lock was free; threads and
+    processes queued here are woken when it is released. Other programs (the CLI) still meet SQLite's own lock.
+    """
+    with _writers:
+        fd = _writer_file(db)
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 @contextmanager
 def write_transaction():
-    """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock before the first read.
-
-    The threads of one process queue on a Python lock first: SQLite's busy handler waits for a lock held by
-    another connection by sleeping 1, 2, 5 ... 100 ms, so with 50 kiosks at once the unlucky ones slept for
-    hundreds of milliseconds while the lock was free. Only other processes (workers, the CLI) still meet it.
-    """
+    """A read-then-write transaction: BEGIN IMMEDIATE takes the write lock before the first read (after this
+    process's turn, `_write_turn`)."""
     db = database.obj
     if db.in_transaction():
         with db.atomic():
             yield
         return
-    with _writers, db.atomic("IMMEDIATE"):
+    with _write_turn(db), db.atomic("IMMEDIATE"):
         yield
 
 
