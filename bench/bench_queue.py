@@ -1,8 +1,14 @@
-"""Queue figures on the WSGI server that `serve` ships: tickets/s and latency at concurrency 1, 8, 50,
-duplicates, call-next latency with 10,000 waiting, and the server's memory idle and under load."""
+"""Queue figures on the WSGI server that `serve` ships, side by side with a minimal reference server
+(bench/reference_queue.py) in the same run: tickets/s, p50/p95, server CPU ms and bytes written per ticket at
+concurrency 1, 8, 50 (median of REPEATS rounds, reference and edge interleaved) and their ratios; duplicates;
+ticket CPU with 10,000 waiting against with few; call-to-board-event latency under 50 ticket takers; call-next
+latency with 10,000 waiting; the server's memory."""
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import threading
@@ -14,17 +20,30 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from bench.common import emit, percentile, rss_mib  # noqa: E402
-from tests.e2e.conftest import EdgeServerProcess  # noqa: E402
+from bench.common import cpu_seconds, emit, median, percentile, process_tree, rss_mib, write_bytes  # noqa: E402
+from tests.e2e.conftest import LISTENING, EdgeServerProcess  # noqa: E402
 from tests.e2e.staff_session import staff_session  # noqa: E402
 
-TICKETS_PER_LEVEL = 400
+TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "400"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+EDGE_WORKERS = os.environ.get("BENCH_EDGE_WORKERS", "2")  # the edge's `workers` setting under test
+LEVELS = (1, 8, 50)
+FIGURES = (("tps", "tickets/s", "tickets_per_second"), ("p50", "ms", "ticket_latency_p50"),
+           ("p95", "ms", "ticket_latency_p95"), ("cpu_ms", "ms", "ticket_cpu_ms"),
+           ("bytes", "bytes", "ticket_write_bytes"))
 
 
-def take_tickets(server: EdgeServerProcess, concurrency: int, total: int) -> tuple[float, list[float], list[str]]:
-    url = f"{server.url}/api/v1/tickets"
+class Target:
+    """A server under load: where to post a ticket, with which headers, and its process id."""
+
+    def __init__(self, name: str, url: str, headers: dict, pid: int):
+        self.name, self.url, self.headers, self.pid = name, url, headers, pid
+
+
+def take_tickets(target: Target, concurrency: int, total: int) -> dict:
     latencies: list[float] = []
     numbers: list[str] = []
     lock = threading.Lock()
@@ -32,58 +51,168 @@ def take_tickets(server: EdgeServerProcess, concurrency: int, total: int) -> tup
 
     def worker(i: int) -> None:
         with requests.Session() as s:
-            s.headers.update(server.kiosk_headers)
+            s.headers.update(target.headers)
             for j in range(per_worker):
                 t0 = time.perf_counter()
-                r = s.post(url, json={"service": "ABC"[(i + j) % 3]}, timeout=60)
+                r = s.post(target.url, json={"service": "ABC"[(i + j) % 3]}, timeout=60)
                 dt = time.perf_counter() - t0
                 r.raise_for_status()
                 with lock:
                     latencies.append(dt)
                     numbers.append(r.json()["ticket"]["number"])
 
+    cpu0, io0 = cpu_seconds(target.pid), write_bytes(target.pid)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(worker, range(concurrency)))
-    return time.perf_counter() - t0, latencies, numbers
+    elapsed = time.perf_counter() - t0
+    n = len(latencies)
+    return {"tps": n / elapsed, "p50": percentile(latencies, 50) * 1000, "p95": percentile(latencies, 95) * 1000,
+            "cpu_ms": (cpu_seconds(target.pid) - cpu0) * 1000 / n,
+            "bytes": (write_bytes(target.pid) - io0) / n, "numbers": numbers}
+
+
+def tree_rss_mib(pid: int) -> float:
+    return sum(rss_mib(p) for p in process_tree(pid))
+
+
+def start_reference(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "reference_queue.py"), str(data_dir / "ref.db")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    line = proc.stdout.readline()
+    match = LISTENING.search(line)
+    if not match:
+        proc.kill()
+        raise RuntimeError(f"reference server did not start: {line}{proc.stdout.read()}")
+    threading.Thread(target=proc.stdout.read, daemon=True).start()
+    return proc, match.group(1)
 
 
 def fill_waiting(db_path: Path, count: int) -> None:
     """Insert `count` waiting tickets for service A directly (a busy day's backlog)."""
-    con = sqlite3.connect(db_path)
+    con = sqlite3.connect(db_path, timeout=30)
     service_id = con.execute("select id from service where code='A'").fetchone()[0]
     today = datetime.now(timezone(timedelta(hours=7))).date().isoformat()
     start = con.execute("select coalesce(max(number), 0) from ticket where issued_service_id=? and "
                         "business_date=?", (service_id, today)).fetchone()[0]
     now = datetime.utcnow()
     rows = [(str(uuid.uuid4()), service_id, service_id, today, start + i + 1, 0, "waiting",
-             (now + timedelta(milliseconds=i)).isoformat(sep=" "), 0, uuid.uuid4().hex, "kiosk", "")
-            for i in range(count)]
+             (now - timedelta(seconds=60) + timedelta(milliseconds=i)).isoformat(sep=" "), 0, uuid.uuid4().hex,
+             "kiosk", "") for i in range(count)]
     con.executemany("insert into ticket (id, service_id, issued_service_id, business_date, number, priority, "
-                    "status, issued_at, recall_count, track_token, source, print_error) values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                    "status, issued_at, recall_count, track_token, source, print_error) "
+                    "values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     con.execute("update ticket_sequence set last_number=? where service_id=? and business_date=?",
                 (start + count, service_id, today))
     con.commit()
     con.close()
 
 
+def call_to_board(server: EdgeServerProcess, session, calls: int = 30,
+                  takers: int = 50) -> tuple[list[float], list[float]]:
+    """Seconds from a call-next request to its event on the board's stream, while `takers` kiosks take tickets;
+    and of that, the seconds from the call-next answer to the event."""
+    arrived: dict[str, float] = {}
+    seen = threading.Condition()
+    stop = threading.Event()
+    stream = requests.get(f"{server.url}/display/events", stream=True, timeout=60)
+
+    def read_stream() -> None:
+        try:
+            list_lines()
+        except (requests.RequestException, AttributeError, OSError):  # the stream is closed at the end
+            return
+
+    def list_lines() -> None:
+        for line in stream.iter_lines():
+            if line.startswith(b"data: "):
+                event = json.loads(line[6:])
+                with seen:
+                    arrived[event["ticket_id"]] = time.perf_counter()
+                    seen.notify_all()
+            if stop.is_set():
+                return
+
+    def taker(i: int) -> None:
+        with requests.Session() as s:
+            s.headers.update(server.kiosk_headers)
+            while not stop.is_set():
+                s.post(f"{server.url}/api/v1/tickets", json={"service": "ABC"[i % 3]}, timeout=60)
+
+    threading.Thread(target=read_stream, daemon=True).start()
+    pool = [threading.Thread(target=taker, args=(i,), daemon=True) for i in range(takers)]
+    for t in pool:
+        t.start()
+    time.sleep(1.0)
+    latencies, after_answer = [], []
+    try:
+        for _ in range(calls):
+            t0 = time.perf_counter()
+            r = session.post(f"{server.url}/staff/api/counters/1/call-next", json={}, timeout=30)
+            answered = time.perf_counter()
+            r.raise_for_status()
+            ticket_id = r.json()["ticket"]["id"]
+            with seen:
+                seen.wait_for(lambda wanted=ticket_id: wanted in arrived, timeout=10)
+            latencies.append(arrived.get(ticket_id, t0 + 10) - t0)
+            after_answer.append(max(0.0, arrived.get(ticket_id, t0 + 10) - answered))
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for t in pool:
+            t.join(30)
+        stream.close()
+    return latencies, after_answer
+
+
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        server = EdgeServerProcess(Path(tmp) / "edge").start()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        server = EdgeServerProcess(Path(tmp) / "edge", env={"ANJUNGAN_WORKERS": EDGE_WORKERS}).start()
+        emit("edge_workers", int(EDGE_WORKERS), "processes")
+        ref_proc, ref_url = start_reference(Path(tmp))
         try:
             time.sleep(1)
-            emit("edge_rss_idle", round(rss_mib(server.proc.pid), 1), "MiB")
-            for concurrency in (1, 8, 50):
-                elapsed, lat, numbers = take_tickets(server, concurrency, TICKETS_PER_LEVEL)
-                duplicates = len(numbers) - len(set(numbers))
-                emit(f"tickets_per_second_c{concurrency}", round(len(lat) / elapsed, 1), "tickets/s")
-                emit(f"ticket_latency_p50_c{concurrency}", round(percentile(lat, 50) * 1000, 1), "ms")
-                emit(f"ticket_latency_p95_c{concurrency}", round(percentile(lat, 95) * 1000, 1), "ms")
-                emit(f"ticket_duplicates_c{concurrency}", duplicates, "tickets")
-            emit("edge_rss_after_load", round(rss_mib(server.proc.pid), 1), "MiB")
+            emit("edge_rss_idle", round(tree_rss_mib(server.proc.pid), 1), "MiB")
+            targets = [Target("reference", f"{ref_url}/tickets", {}, ref_proc.pid),
+                       Target("edge", f"{server.url}/api/v1/tickets", server.kiosk_headers, server.proc.pid)]
+            rounds: dict[tuple[str, int], list[dict]] = {}
+            numbers: list[str] = []
+            for _ in range(REPEATS):
+                for concurrency in LEVELS:
+                    for target in targets:
+                        result = take_tickets(target, concurrency, TICKETS_PER_LEVEL)
+                        rounds.setdefault((target.name, concurrency), []).append(result)
+                        if target.name == "edge":
+                            numbers.extend(result["numbers"])
+            figures = {}
+            for (name, concurrency), results in rounds.items():
+                prefix = "ref_" if name == "reference" else ""
+                for key, unit, label in FIGURES:
+                    value = median([r[key] for r in results])
+                    figures[(name, concurrency, key)] = value
+                    emit(f"{prefix}{label}_c{concurrency}", round(value, 2), unit)
+            for concurrency in LEVELS:
+                for key, label in (("tps", "throughput"), ("p95", "p95"), ("cpu_ms", "cpu_per_ticket"),
+                                   ("bytes", "write_bytes_per_ticket")):
+                    ours, theirs = figures[("edge", concurrency, key)], figures[("reference", concurrency, key)]
+                    emit(f"ratio_{label}_c{concurrency}", round(ours / theirs, 2) if theirs else None, "edge/reference")
+            emit("ticket_duplicates", len(numbers) - len(set(numbers)), "tickets")
+            emit("edge_rss_after_load", round(tree_rss_mib(server.proc.pid), 1), "MiB")
+
+            edge = targets[1]
+            few = [take_tickets(edge, 8, TICKETS_PER_LEVEL)["cpu_ms"] for _ in range(REPEATS)]
             fill_waiting(server.data_dir / "edge.sqlite3", 10_000)
+            many = [take_tickets(edge, 8, TICKETS_PER_LEVEL)["cpu_ms"] for _ in range(REPEATS)]
+            emit("ticket_cpu_ms_c8_before_10k", round(median(few), 2), "ms")
+            emit("ticket_cpu_ms_c8_with_10k_waiting", round(median(many), 2), "ms")
+            emit("ratio_ticket_cpu_10k_waiting", round(median(many) / median(few), 2), "with/without")
+
             admin = server.staff_user("admin")
             session, _csrf = staff_session(server.url, admin["username"], admin["password"])
+            board, after_answer = call_to_board(server, session)
+            emit("call_to_board_p50_c50", round(percentile(board, 50) * 1000, 1), "ms")
+            emit("call_to_board_p95_c50", round(percentile(board, 95) * 1000, 1), "ms")
+            emit("call_answer_to_board_p95_c50", round(percentile(after_answer, 95) * 1000, 1), "ms")
             lat = []
             for _ in range(50):
                 t0 = time.perf_counter()
@@ -93,8 +222,10 @@ def main() -> None:
                 assert r.json()["ticket"] is not None
             emit("call_next_p50_10k_waiting", round(percentile(lat, 50) * 1000, 1), "ms")
             emit("call_next_p95_10k_waiting", round(percentile(lat, 95) * 1000, 1), "ms")
-            emit("edge_rss_with_10k_waiting", round(rss_mib(server.proc.pid), 1), "MiB")
+            emit("edge_rss_with_10k_waiting", round(tree_rss_mib(server.proc.pid), 1), "MiB")
         finally:
+            ref_proc.terminate()
+            ref_proc.wait(10)
             server.stop()
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 
@@ -30,3 +31,49 @@ def rss_mib(pid: int) -> float:
                 return int(line.split()[1]) / 1024
     print(f"no VmRSS for {pid}", file=sys.stderr)
     return float("nan")
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (a server with worker processes), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants (live ones, and reaped ones via cutime)."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def write_bytes(pid: int) -> int:
+    """Bytes a process tree caused to be written to storage: /proc/PID/io write_bytes less cancelled_write_bytes
+    (dirty pages of a file truncated or deleted before they reached the disk, e.g. a WAL reset)."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/io") as fh:
+                io = dict(line.split(": ") for line in fh.read().splitlines())
+        except OSError:
+            continue
+        total += int(io.get("write_bytes", 0)) - int(io.get("cancelled_write_bytes", 0))
+    return total

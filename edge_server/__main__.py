@@ -45,6 +45,8 @@ def cmd_serve(args) -> int:
                     "phone can open; run `provisioning edge` or set public_url to this server's LAN address")
     if cfg.tls_enabled:
         return _serve_tls(args, cfg)
+    if cfg.workers > 1:
+        return _serve_workers(args, cfg)
     fresh = not cfg.database_path.exists()
     clock = Clock(cfg.zone)
     app = create_app(cfg, clock=clock)
@@ -83,13 +85,23 @@ def cmd_serve(args) -> int:
 
 def _start_background_jobs(app, cfg, clock) -> None:
     """The in-process threads `serve` runs exactly once: timekeeper, district sync, retention, backups, cameras."""
+    _start_timekeeper(app, cfg, clock)
+    _start_single_jobs(app)
+
+
+def _start_timekeeper(app, cfg, clock, shared: bool = False) -> None:
+    """The clock's verdict, in every process that serves requests (`shared`: re-read what other workers saved)."""
     from .timekeeping import Timekeeper
 
-    timekeeper = Timekeeper(clock, Path(cfg.data_dir) / "clock.json", policy=cfg.clock_source)
+    timekeeper = Timekeeper(clock, Path(cfg.data_dir) / "clock.json", policy=cfg.clock_source, shared=shared)
     app.extensions["timekeeper"] = timekeeper
-    timekeeper.start()
+    timekeeper.start(interval=5.0 if shared else 30.0)
     if not clock.verdict.trusted:
         log.warning("clock NOT trusted: %s", clock.verdict.reason)
+
+
+def _start_single_jobs(app) -> None:
+    """District sync, retention, backups, cameras: exactly one process runs these."""
     from .retention import start_retention_job
     from .sync import start_background_sync
 
@@ -112,7 +124,7 @@ def _serve_tls(args, cfg) -> int:
     from . import create_app
     from .clock import Clock
     from .config import ConfigError
-    from .db import database
+    from .db import close_all_connections
     from .demo import seed_demo, write_demo_json
     from .display import stop_streams
     from .https_server import bind_listener, serve_https
@@ -136,8 +148,7 @@ def _serve_tls(args, cfg) -> int:
             demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
         write_demo_json(cfg.data_dir, demo)
         log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
-    if not database.is_closed():
-        database.close()  # no SQLite connection may cross the fork into the worker
+    close_all_connections()  # no SQLite connection may cross the fork into the worker
 
     def on_ready() -> None:
         log.info("listening on http://%s:%d", host, port)
@@ -149,6 +160,52 @@ def _serve_tls(args, cfg) -> int:
     serve_https(https_app, LanRedirect(https_app, tls_port), https_sock, http_sock, threads=cfg.threads,
                 on_ready=on_ready, start_jobs=lambda: _start_background_jobs(app, cfg, clock),
                 stop_streams=lambda: stop_streams(app), certfile=cfg.tls_cert, keyfile=cfg.tls_key)
+    return 0
+
+
+def _serve_workers(args, cfg) -> int:
+    """Plain HTTP from `cfg.workers` processes (see workers_server.py); the app is built, the database migrated
+    and the demo seeded once, before the fork."""
+    from dataclasses import replace
+
+    import sdnotify
+
+    from . import create_app
+    from .clock import Clock
+    from .config import ConfigError
+    from .db import close_all_connections
+    from .demo import seed_demo, write_demo_json
+    from .display import stop_streams
+    from .https_server import bind_listener
+    from .workers_server import serve_workers
+
+    try:
+        sock = bind_listener(cfg.host, cfg.port)
+    except OSError as exc:
+        raise ConfigError(f"config key 'port': cannot listen on {cfg.host}:{cfg.port}: {exc.strerror}") from None
+    port = sock.getsockname()[1]
+    fresh = not cfg.database_path.exists()
+    cfg = replace(cfg, port=port)
+    clock = Clock(cfg.zone)
+    app = create_app(cfg, clock=clock)
+    host = cfg.host
+    if args.demo and fresh:
+        url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        with app.app_context():
+            demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
+        write_demo_json(cfg.data_dir, demo)
+        log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
+    close_all_connections()  # no SQLite connection may cross the fork into the workers
+
+    def on_ready() -> None:
+        log.info("listening on http://%s:%d (%d worker processes)", host, port, cfg.workers)
+        sdnotify.ready(f"listening on port {port}")
+        sdnotify.start_watchdog(lambda: _answers_health(host, port))
+
+    serve_workers(app, sock, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
+                  start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
+                  start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
+                  stop_streams=lambda: stop_streams(app))
     return 0
 
 

@@ -52,6 +52,7 @@ class EdgeConfig:
     espeak_command: str = "espeak-ng"
     voice: str = "id"
     threads: int = 24
+    workers: int = 1  # web server processes on plain HTTP; more than one uses the cores (SQLite WAL is shared)
     language: str = "id"
     clock_source: str = "auto"  # auto: trust the clock only once NTP, the district or an admin vouches; host: always
     # HTTPS on the LAN (edge_server/tls.py): with a certificate, `port` stays plain HTTP, serving the app to this
@@ -96,7 +97,7 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
     if not 0 <= cfg.port < 65536:  # 0: any free port (tests)
         raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
     for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures", "staff_idle_minutes",
-                "staff_session_minutes"):
+                "staff_session_minutes", "workers"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
     if not 0 <= cfg.tls_port < 65536:

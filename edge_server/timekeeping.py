@@ -63,7 +63,9 @@ def boot_id() -> str:
 class Timekeeper:
     """Holds the verdict for a Clock, persists the last time seen, and takes confirmations."""
 
-    def __init__(self, clock, state_file: Path, policy: str = "auto", ntp=ntp_synchronized):
+    def __init__(self, clock, state_file: Path, policy: str = "auto", ntp=ntp_synchronized, shared: bool = False):
+        """:param shared: other processes (web server workers) keep the same state file; re-read it each refresh."""
+        self.shared = shared
         self.clock = clock
         self.state_file = state_file
         self.policy = policy  # auto: needs a source; host: the host's clock is trusted (containers, demo)
@@ -92,6 +94,11 @@ class Timekeeper:
     def refresh(self) -> ClockVerdict:
         """Re-check the sources and the clock; remember the newest time seen while trusted."""
         with self._lock:
+            if self.shared:  # another worker process may have taken a confirmation: read what it saved
+                seen = self._last_seen()
+                self._state = self._load()
+                if seen and (self._last_seen() is None or self._last_seen() < seen):
+                    self._state["last_seen"] = seen.isoformat()
             if "offset_seconds" in self._state:
                 self.clock.offset = timedelta(seconds=self._state["offset_seconds"])
             source = "host" if self.policy == "host" else self._state.get("source")

@@ -11,10 +11,13 @@ from flask_babel import gettext as _
 
 from anjungan_core.calendar_words import DAYS, MONTHS, zone_label
 
+from ..db import raw_first
 from ..models import Holiday, Service, ServiceHours
 from . import hours
 
 WEEK_DAYS = 6  # up to this many days ahead a day name is enough ("Senin"); further, the date too
+_HOLIDAYS_SINCE = f"SELECT * FROM {Holiday._meta.table_name} WHERE day >= ?"
+_HOURS_OF_SERVICE = f"SELECT * FROM {ServiceHours._meta.table_name} WHERE service_id = ? LIMIT 1"
 
 
 def day_name(weekday: int) -> str:
@@ -25,7 +28,7 @@ def day_name(weekday: int) -> str:
 def _holidays_by_service(since: date) -> tuple[dict[date, str], dict[int, dict[date, str]]]:
     common: dict[date, str] = {}
     per_service: dict[int, dict[date, str]] = {}
-    for row in Holiday.select().where(Holiday.day >= since):
+    for row in Holiday.raw(_HOLIDAYS_SINCE, since.isoformat()):  # raw: taking a ticket runs this
         if row.service_id is None:
             common[row.day] = row.name
         else:
@@ -44,7 +47,7 @@ def load_schedules(zone: ZoneInfo, today: date) -> dict[int, hours.Schedule]:
 
 
 def load_schedule(service: Service, zone: ZoneInfo, today: date) -> hours.Schedule:
-    row = ServiceHours.get_or_none(ServiceHours.service == service)
+    row = raw_first(ServiceHours, _HOURS_OF_SERVICE, service.id)
     common, per_service = _holidays_by_service(today)
     weekly = hours.weekly_from_json(json.loads(row.weekly or "{}")) if row else None
     return hours.Schedule(weekly=weekly, holidays={**common, **per_service.get(service.id, {})}, zone=zone)

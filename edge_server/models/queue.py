@@ -40,8 +40,9 @@ class TicketSequence(BaseModel):
 
 class Ticket(BaseModel):
     id = CharField(primary_key=True)  # uuid4
-    service = ForeignKeyField(Service, backref="tickets")
-    issued_service = ForeignKeyField(Service, null=True)  # the number's prefix stays after a transfer
+    # No single-column indexes on these two: the composite indexes below start with them (edge migration 3).
+    service = ForeignKeyField(Service, backref="tickets", index=False)
+    issued_service = ForeignKeyField(Service, null=True, index=False)  # the number's prefix stays after a transfer
     business_date = DateField(index=True)
     number = IntegerField()
     priority = BooleanField(default=False)
@@ -63,7 +64,8 @@ class Ticket(BaseModel):
     class Meta:
         indexes = (
             (("issued_service", "business_date", "number"), True),
-            (("service", "status", "business_date"), False),
+            (("service", "status", "business_date", "priority", "issued_at", "number"), False),  # waiting order
+            (("service", "status", "finished_at"), False),  # the recent service times of the estimate
         )
 
 

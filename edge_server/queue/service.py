@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from peewee import fn
 
 from ..clock import Clock, to_iso
-from ..db import write_transaction
+from ..db import database, insert_instance, raw_first, write_transaction
 from ..display.words import call_sentence
 from ..errors import ApiError
 from ..info import schedule as office_hours
@@ -17,7 +17,7 @@ from ..inputs import bounded_int
 from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket, TicketSequence
 from ..sync.outbox import record_event
 from ..sync.public_links import token_digest
-from . import rules
+from . import rules, tally
 
 RECENT_DONE = 20
 
@@ -26,8 +26,18 @@ def _new_token() -> str:
     return secrets.token_urlsafe(18)  # 144 random bits
 
 
+_SERVICE_BY_CODE = f"SELECT * FROM {Service._meta.table_name} WHERE code = ? LIMIT 1"
+_SEQUENCE_NEXT = (f"UPDATE {TicketSequence._meta.table_name} SET last_number = last_number + 1 "
+                  "WHERE service_id = ? AND business_date = ? AND (? IS NULL OR last_number < ?) RETURNING last_number")
+_SEQUENCE_NEW = (f"INSERT INTO {TicketSequence._meta.table_name} (service_id, business_date, last_number) "
+                 "VALUES (?, ?, 0) ON CONFLICT (service_id, business_date) DO NOTHING")
+_TICKET_COLUMNS = ("id", "service", "issued_service", "business_date", "number", "priority", "issued_at", "device",
+                   "resident_id", "track_token", "source", "recall_count", "print_error", "status")
+
+
 def get_service(code: str) -> Service:
-    service = Service.get_or_none(Service.code == (code or "").upper()[:1]) if isinstance(code, str) else None
+    service = (raw_first(Service, _SERVICE_BY_CODE, (code or "").upper()[:1])
+               if isinstance(code, str) else None)
     if service is None:
         raise ApiError(404, "unknown_service", _("Layanan %(code)s tidak ada.", code=str(code)[:8]))
     return service
@@ -49,26 +59,33 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
         closed = office_hours.refusal_for(service, clock)  # office hours and holidays (edge_server/info)
         if closed:
             raise ApiError(409, "service_closed", closed)
-        seq, _created = TicketSequence.get_or_create(service=service, business_date=today)
-        if rules.cap_reached(seq.last_number, service.daily_cap):
-            raise ApiError(409, "service_full", _("Kuota antrian %(name)s hari ini sudah habis.", name=service.name))
-        number = seq.last_number + 1
-        updated = (TicketSequence.update(last_number=number)
-                   .where((TicketSequence.id == seq.id) & (TicketSequence.last_number == seq.last_number))
-                   .execute())
-        if updated != 1:  # cannot happen under BEGIN IMMEDIATE; the guard makes a mistake loud, not silent
-            raise RuntimeError("ticket sequence moved under a write lock")
-        ticket = Ticket.create(
+        number = _next_number(service, today)
+        ticket = insert_instance(Ticket(
             id=str(uuid.uuid4()), service=service, issued_service=service, business_date=today, number=number,
             priority=bool(priority), issued_at=now, device=device, resident_id=resident_id,
             track_token=_new_token(), source=source,
-        )
+        ), _TICKET_COLUMNS)
         record_event("ticket.issued", today, {
             "ticket_id": ticket.id, "service": service.code, "number": rules.format_number(service.code, number),
             "priority": bool(priority), "source": source, "service_name": service.name,
             "track_hash": token_digest(ticket.track_token),
         }, now)
     return ticket
+
+
+def _next_number(service: Service, today: date) -> int:
+    """Bump today's counter row of a service under the caller's write lock, refusing past the daily cap.
+
+    Raw SQL with constant text (the hot path): one UPDATE ... RETURNING, and on the day's first ticket an INSERT.
+    :raises ApiError: 409 service_full.
+    """
+    params = (service.id, today.isoformat(), service.daily_cap, service.daily_cap)
+    row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
+    if row is None and database.execute_sql(_SEQUENCE_NEW, params[:2]).rowcount == 1:  # the day's first ticket
+        row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
+    if row is None:
+        raise ApiError(409, "service_full", _("Kuota antrian %(name)s hari ini sudah habis.", name=service.name))
+    return row[0]
 
 
 def _counter(number) -> Counter:
@@ -94,6 +111,22 @@ def _ordered(query):
     return query.order_by(Ticket.priority.desc(), Ticket.issued_at, Ticket.number)
 
 
+_FRONT_OF_CLASS = ("SELECT id, issued_at, number FROM ticket WHERE service_id = ? AND status = ? AND business_date = ? "
+                   "AND priority = ? ORDER BY issued_at, number LIMIT 1")
+
+
+def _next_waiting_id(service_ids: list[int], today: date) -> str | None:
+    """The ticket rules.order_key puts first among those waiting for these services: the front of each service's
+    priority class, one index probe each (ordering the whole waiting list cost a sort of every waiting ticket)."""
+    day = today.isoformat()
+    for priority in (1, 0):
+        fronts = [row for service_id in service_ids
+                  for row in database.execute_sql(_FRONT_OF_CLASS, (service_id, rules.WAITING, day, priority))]
+        if fronts:
+            return min(fronts, key=lambda row: (row[1], row[2]))[0]
+    return None
+
+
 def _record_call(ticket: Ticket, counter_number: int, kind: str, now) -> None:
     prefix = ticket.issued_service.code
     CallEvent.create(ticket=ticket, counter_number=counter_number,
@@ -107,9 +140,10 @@ def call_next(counter_number, *, clock: Clock, staff: StaffUser | None = None) -
     today = clock.business_date()
     with write_transaction():
         counter = _counter(counter_number)
-        ticket = _ordered(_waiting_query(counter_service_ids(counter), today)).first()
-        if ticket is None:
+        ticket_id = _next_waiting_id(counter_service_ids(counter), today)
+        if ticket_id is None:
             return None
+        ticket = Ticket.get_by_id(ticket_id)
         Ticket.update(status=rules.CALLED, called_at=now, counter=counter, staff=staff).where(
             (Ticket.id == ticket.id) & (Ticket.status == rules.WAITING)).execute()
         ticket = Ticket.get_by_id(ticket.id)
@@ -178,22 +212,44 @@ def ticket_number(ticket: Ticket) -> str:
     return rules.format_number(ticket.issued_service.code, ticket.number)
 
 
+_RECENT_DURATIONS = ("SELECT coalesce(started_at, called_at), finished_at FROM ticket WHERE service_id = ? "
+                     "AND status = ? ORDER BY finished_at DESC LIMIT ?")
+
+
 def _avg_minutes(service_id: int, default: float) -> float:
-    rows = (Ticket.select(Ticket.started_at, Ticket.called_at, Ticket.finished_at)
-            .where((Ticket.service == service_id) & (Ticket.status == rules.DONE))
-            .order_by(Ticket.finished_at.desc()).limit(RECENT_DONE))
-    durations = [((t.finished_at - (t.started_at or t.called_at)).total_seconds()) for t in rows
-                 if t.finished_at and (t.started_at or t.called_at)]
+    """The mean of the last RECENT_DONE service times (one index range: service, status, finished_at)."""
+    rows = database.execute_sql(_RECENT_DURATIONS, (service_id, rules.DONE, RECENT_DONE)).fetchall()
+    durations = [(datetime.fromisoformat(end) - datetime.fromisoformat(begun)).total_seconds()
+                 for begun, end in rows if begun and end]
     return rules.average_service_minutes(list(reversed(durations)), default)
 
 
 def _counters_for(service_id: int) -> int:
-    return CounterService.select().where(CounterService.service == service_id).count()
+    return database.execute_sql("SELECT count(*) FROM counter_service WHERE service_id = ?",
+                                (service_id,)).fetchone()[0]
+
+
+POSITION_SCAN = 500  # a ticket with more than this many behind it is counted from the front instead
 
 
 def ticket_position(ticket: Ticket) -> int:
+    """How many tickets are called before this one: priority first, then issue time, then number.
+
+    From the trigger-kept tally (all waiting, priority waiting) less those behind it in its own priority class,
+    which for a ticket just taken is an index probe that finds none; a ticket far from the back is counted from
+    the front, so the cost is bounded by the shorter side of the queue, never by its length.
+    """
     if ticket.status != rules.WAITING:
         return 0
+    total, priority_waiting = tally.waiting(ticket.service_id, ticket.business_date)
+    in_class = priority_waiting if ticket.priority else total - priority_waiting
+    before_class = 0 if ticket.priority else priority_waiting
+    issued_at = Ticket.issued_at.db_value(ticket.issued_at)
+    issued_at = issued_at if isinstance(issued_at, str) else str(issued_at)
+    later = tally.behind(ticket.service_id, ticket.business_date, ticket.priority, issued_at, ticket.number,
+                         ticket.id, POSITION_SCAN)
+    if later < POSITION_SCAN and in_class > 0:
+        return max(0, before_class + in_class - 1 - later)
     ahead = _waiting_query([ticket.service_id], ticket.business_date).where(
         (Ticket.id != ticket.id)
         & ((Ticket.priority > ticket.priority)

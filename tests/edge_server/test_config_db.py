@@ -127,8 +127,8 @@ def test_a_migration_numbered_below_one_already_applied_still_runs(tmp_path):
 
 
 def test_every_model_matches_the_schema_the_migrations_build(tmp_path):
-    """The migrations build the tables from frozen SQL, so a model column added without a migration shows here
-    (and never only on a fresh install)."""
+    """The migrations build the tables from frozen SQL, so a model column or index added without a migration
+    shows here (and never only on a fresh install)."""
     import importlib
     import pkgutil
 
@@ -156,3 +156,7 @@ def test_every_model_matches_the_schema_the_migrations_build(tmp_path):
         columns = {c.name for c in db.get_columns(table)}
         fields = {f.column_name for f in model._meta.sorted_fields}
         assert fields == columns, f"{table}: model {sorted(fields - columns)} vs table {sorted(columns - fields)}"
+        indexes = {name for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))}
+        declared = {db.get_sql_context().sql(index).query()[0].split('"')[1] for index in model._meta.fields_to_index()}
+        assert declared <= indexes, f"{table}: indexes without a migration: {sorted(declared - indexes)}"

@@ -1,0 +1,130 @@
+"""`serve` with several worker processes (config `workers`): numbers stay gapless across processes, a call made
+in one worker reaches a board stream held by another, and the single jobs run in exactly one worker."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.e2e.conftest import EdgeServerProcess
+from tests.e2e.staff_session import staff_session
+
+
+@pytest.fixture
+def two_workers(tmp_path):
+    server = EdgeServerProcess(tmp_path / "edge", env={"ANJUNGAN_WORKERS": "2"}).start()
+    yield server
+    server.stop()
+
+
+def _workers(server: EdgeServerProcess) -> list[int]:
+    deadline = time.monotonic() + 10
+    while True:
+        pids = [int(p) for p in open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read().split()]
+        if len(pids) == 2 or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
+
+
+def _serving_worker(server: EdgeServerProcess, client_port: int, workers: list[int]) -> int | None:
+    """The worker process holding the server side of our TCP connection (from /proc/net/tcp and its fds)."""
+    inode = None
+    with open("/proc/net/tcp") as fh:
+        for line in fh.readlines()[1:]:
+            fields = line.split()
+            local_port, remote_port = int(fields[1].split(":")[1], 16), int(fields[2].split(":")[1], 16)
+            if local_port == server.port and remote_port == client_port:
+                inode = fields[9]
+    if inode is None:
+        return None
+    for pid in workers:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]":
+                    return pid
+            except OSError:
+                continue
+    return None
+
+
+def _connection_on_other_worker(server, workers, avoid: int) -> http.client.HTTPConnection:
+    """A keep-alive connection that the worker other than `avoid` answers (probed with /api/v1/health)."""
+    for _ in range(50):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/api/v1/health")
+        conn.getresponse().read()
+        if _serving_worker(server, conn.sock.getsockname()[1], workers) not in (None, avoid):
+            return conn
+        conn.close()
+    raise AssertionError("no connection reached the second worker in 50 tries")
+
+
+def test_a_call_in_one_worker_reaches_a_board_stream_in_the_other(two_workers):
+    """GIVEN two worker processes and a board stream held by one of them WHEN a counter calls through the other
+    THEN the stream sends that call within a second."""
+    server = two_workers
+    workers = _workers(server)
+    assert len(workers) == 2
+    board = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    board.request("GET", "/display/events")
+    stream = board.getresponse()
+    assert stream.status == 200 and stream.readline().startswith(b"retry")
+    stream_worker = _serving_worker(server, board.sock.getsockname()[1], workers)
+    assert stream_worker in workers
+
+    requests.post(f"{server.url}/api/v1/tickets", json={"service": "A"}, headers=server.kiosk_headers,
+                  timeout=10).raise_for_status()
+    admin = server.staff_user("admin")
+    session, csrf = staff_session(server.url, admin["username"], admin["password"])
+    cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    conn = _connection_on_other_worker(server, workers, avoid=stream_worker)
+    called_by = _serving_worker(server, conn.sock.getsockname()[1], workers)
+    sent = time.monotonic()
+    conn.request("POST", "/staff/api/counters/1/call-next", body="{}",
+                 headers={"Content-Type": "application/json", "Cookie": cookies, "X-CSRFToken": csrf})
+    answer = conn.getresponse()
+    assert answer.status == 200
+    ticket_id = json.loads(answer.read())["ticket"]["id"]
+    assert called_by != stream_worker
+
+    while True:
+        line = stream.readline()
+        assert line, "stream ended before the call arrived"
+        if line.startswith(b"data: ") and json.loads(line[6:])["ticket_id"] == ticket_id:
+            break
+        assert time.monotonic() - sent < 5, "the call did not reach the board stream"
+    assert time.monotonic() - sent < 1.0
+    board.close()
+    conn.close()
+
+
+def test_two_workers_number_tickets_without_duplicate_or_gap_and_run_the_jobs_once(two_workers):
+    """GIVEN two worker processes WHEN 8 kiosks take 240 tickets at once THEN each service's numbers run 1..n
+    and exactly one worker says it runs the background jobs."""
+    server = two_workers
+    numbers: dict[str, list[int]] = defaultdict(list)
+    lock = threading.Lock()
+
+    def kiosk(index: int) -> None:
+        with requests.Session() as s:
+            s.headers.update(server.kiosk_headers)
+            for i in range(30):
+                r = s.post(f"{server.url}/api/v1/tickets", json={"service": "ABC"[(index + i) % 3]}, timeout=30)
+                assert r.status_code == 201, r.text
+                prefix, number = r.json()["ticket"]["number"].split("-")
+                with lock:
+                    numbers[prefix].append(int(number))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(kiosk, range(8)))
+    for got in numbers.values():
+        assert sorted(got) == list(range(1, len(got) + 1))
+    assert sum(len(v) for v in numbers.values()) == 240
+    assert sum("runs the background jobs" in line for line in server.log) == 1
