@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
@@ -43,9 +43,7 @@ def problem_words(problem: str) -> str:
 def _local(naive_utc: datetime | None) -> str:
     if naive_utc is None:
         return _("belum pernah")
-    moment = naive_utc.replace(tzinfo=timezone.utc).astimezone(_cfg().zone)
-    hours = (moment.utcoffset() or timedelta(0)).total_seconds() / 3600
-    return f"{moment:%d-%m-%Y %H:%M} " + {7: "WIB", 8: "WITA", 9: "WIT"}.get(int(hours), f"UTC{hours:+g}")
+    return clock().shown(naive_utc, "%d-%m-%Y %H:%M")  # the regency's time with its zone name (WIB)
 
 
 def _age(naive_utc: datetime | None) -> str:
