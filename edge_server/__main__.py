@@ -121,11 +121,7 @@ def _serve_tls(args, cfg) -> int:
 
     import sdnotify
 
-    from . import create_app
-    from .clock import Clock
     from .config import ConfigError
-    from .db import close_all_connections
-    from .demo import seed_demo, write_demo_json
     from .display import stop_streams
     from .https_server import bind_listener, serve_https
     from .tls import CertificatePages, LanRedirect, load_certificate
@@ -137,18 +133,9 @@ def _serve_tls(args, cfg) -> int:
     except OSError as exc:
         raise ConfigError(f"config key 'port'/'tls_port': cannot listen on {cfg.host}: {exc.strerror}") from None
     port, tls_port = http_sock.getsockname()[1], https_sock.getsockname()[1]
-    fresh = not cfg.database_path.exists()
     cfg = replace(cfg, port=port, tls_port=tls_port)
-    clock = Clock(cfg.zone)
-    app = create_app(cfg, clock=clock)
+    app, clock = _app_before_fork(args, cfg)
     host = cfg.host
-    if args.demo and fresh:
-        url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        with app.app_context():
-            demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
-        write_demo_json(cfg.data_dir, demo)
-        log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
-    close_all_connections()  # no SQLite connection may cross the fork into the worker
 
     def on_ready() -> None:
         log.info("listening on http://%s:%d", host, port)
@@ -163,6 +150,27 @@ def _serve_tls(args, cfg) -> int:
     return 0
 
 
+def _app_before_fork(args, cfg):
+    """Build the app (migrating the database) and seed the demo on a fresh data dir, once, in the parent process;
+    then close every SQLite connection, so none crosses the fork into the workers. :returns: (app, clock)."""
+    from . import create_app
+    from .clock import Clock
+    from .db import close_all_connections
+    from .demo import seed_demo, write_demo_json
+
+    fresh = not cfg.database_path.exists()
+    clock = Clock(cfg.zone)
+    app = create_app(cfg, clock=clock)
+    if args.demo and fresh:
+        url_host = "127.0.0.1" if cfg.host in ("0.0.0.0", "") else cfg.host
+        with app.app_context():
+            demo = seed_demo(cfg, clock, f"http://{url_host}:{cfg.port}")
+        write_demo_json(cfg.data_dir, demo)
+        log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
+    close_all_connections()
+    return app, clock
+
+
 def _serve_workers(args, cfg) -> int:
     """Plain HTTP from `cfg.workers` processes (see workers_server.py); the app is built, the database migrated
     and the demo seeded once, before the fork."""
@@ -170,11 +178,7 @@ def _serve_workers(args, cfg) -> int:
 
     import sdnotify
 
-    from . import create_app
-    from .clock import Clock
     from .config import ConfigError
-    from .db import close_all_connections
-    from .demo import seed_demo, write_demo_json
     from .display import stop_streams
     from .https_server import bind_listener
     from .workers_server import serve_workers
@@ -184,18 +188,9 @@ def _serve_workers(args, cfg) -> int:
     except OSError as exc:
         raise ConfigError(f"config key 'port': cannot listen on {cfg.host}:{cfg.port}: {exc.strerror}") from None
     port = sock.getsockname()[1]
-    fresh = not cfg.database_path.exists()
     cfg = replace(cfg, port=port)
-    clock = Clock(cfg.zone)
-    app = create_app(cfg, clock=clock)
+    app, clock = _app_before_fork(args, cfg)
     host = cfg.host
-    if args.demo and fresh:
-        url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        with app.app_context():
-            demo = seed_demo(cfg, clock, f"http://{url_host}:{port}")
-        write_demo_json(cfg.data_dir, demo)
-        log.info("demo data written to %s", Path(cfg.data_dir) / "demo.json")
-    close_all_connections()  # no SQLite connection may cross the fork into the workers
 
     def on_ready() -> None:
         log.info("listening on http://%s:%d (%d worker processes)", host, port, cfg.workers)

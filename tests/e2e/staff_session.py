@@ -18,3 +18,15 @@ def staff_session(base_url: str, username: str, password: str) -> tuple[requests
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', home.text).group(1)
     s.headers["X-CSRFToken"] = csrf
     return s, csrf
+
+
+def console_page(server, browser, role: str = "operator"):
+    """A Chromium page logged in to the console as the demo's ``role`` user, on the console home."""
+    user = server.staff_user(role)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{server.url}/staff/login")
+    page.fill("input[name=username]", user["username"])
+    page.fill("input[name=password]", user["password"])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/staff/")
+    return page

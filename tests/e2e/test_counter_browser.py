@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import EdgeServerProcess
+from tests.e2e.staff_session import console_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,13 +53,7 @@ def test_walk_in_ticket_and_reprint_on_the_counter_printer(server, browser, prin
     THEN it appears under "Gagal cetak", and "Cetak ulang" prints it on the counter printer and clears it."""
     from playwright.sync_api import expect
 
-    operator = server.staff_user("operator")
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{server.url}/staff/login")
-    page.fill("input[name=username]", operator["username"])
-    page.fill("input[name=password]", operator["password"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/staff/")
+    page = console_page(server, browser)
     page.goto(f"{server.url}/staff/counter/1")
 
     page.click(".walkin-service[data-service=A]")

@@ -8,22 +8,13 @@ import re
 import pytest
 import requests
 
+from tests.e2e.staff_session import console_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WARN = "rgb(166, 27, 27)"  # --warn in staff.css
 DATE_IN_WORDS = re.compile(r"^(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} (Januari|Februari|Maret|April|Mei|"
                            r"Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}$")
-
-
-def log_in(server, browser):
-    operator = server.staff_user("operator")
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{server.url}/staff/login")
-    page.fill("input[name=username]", operator["username"])
-    page.fill("input[name=password]", operator["password"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/staff/")
-    return page
 
 
 def primary_buttons(page) -> list[str]:
@@ -37,7 +28,7 @@ def test_the_highlighted_action_follows_the_ticket(edge_server_process, browser)
     from playwright.sync_api import expect
 
     server = edge_server_process
-    page = log_in(server, browser)
+    page = console_page(server, browser)
     r = requests.post(f"{server.url}/api/v1/tickets", json={"service": "A"}, headers=server.kiosk_headers, timeout=10)
     assert r.status_code == 201, r.text
     page.goto(f"{server.url}/staff/counter/1")
@@ -59,7 +50,7 @@ def test_counters_show_services_and_dates_read_in_words(edge_server_process, bro
     from playwright.sync_api import expect
 
     server = edge_server_process
-    page = log_in(server, browser)
+    page = console_page(server, browser)
     assert DATE_IN_WORDS.match(page.locator("#today").inner_text())
     tiles = page.locator(".tile")
     assert tiles.count() >= 1
@@ -74,7 +65,7 @@ def test_an_empty_print_box_is_calm_and_a_failed_print_is_not(edge_server_proces
     from playwright.sync_api import expect
 
     server = edge_server_process
-    page = log_in(server, browser)
+    page = console_page(server, browser)
     page.goto(f"{server.url}/staff/counter/1")
     box = page.locator("#print-state")
     expect(page.locator("#all-printed")).to_be_visible()

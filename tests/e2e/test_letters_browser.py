@@ -6,6 +6,8 @@ import io
 import pytest
 import requests
 
+from tests.e2e.staff_session import console_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -39,14 +41,7 @@ def test_staff_approve_print_and_verify_a_kiosk_letter(edge_server_process, brow
 
     server = edge_server_process
     letter = request_letter_at_the_kiosk(server)
-    operator = server.staff_user("operator")
-
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{server.url}/staff/login")
-    page.fill("input[name=username]", operator["username"])
-    page.fill("input[name=password]", operator["password"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/staff/")
+    page = console_page(server, browser)
 
     page.goto(f"{server.url}/staff/letters")
     page.click(f"text={letter['reference']}")

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from tests.e2e.staff_session import console_page
 from tests.opensid_export import as_labels, resident, temporary_nik, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,14 +26,7 @@ def test_admin_uploads_the_opensid_xlsx_with_a_progress_bar_and_sees_the_result(
     people.append(as_labels(resident(3001, status_dasar="2")))
     people.append(as_labels(resident(3002, tanggallahir="1901-02-03")))
     export = write_xlsx(tmp_path / "penduduk_28_11_2026.xlsx", people)
-    admin = server.staff_user("admin")
-
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{server.url}/staff/login")
-    page.fill("input[name=username]", admin["username"])
-    page.fill("input[name=password]", admin["password"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/staff/")
+    page = console_page(server, browser, "admin")
     page.goto(f"{server.url}/staff/residents/import")
     assert ".xlsx" in page.get_attribute("input[name=file]", "accept")
     page.evaluate("""() => { const box = document.getElementById('import-progress');
