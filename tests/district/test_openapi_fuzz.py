@@ -22,12 +22,11 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+
+from tests.openapi_fuzz import fuzz
 
 CODE = "33.17.09.2016"
 PER_OPERATION = 100  # cases per operation and generation mode (fewer where a mode has little to vary)
-CHECKS_NAMES = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
-                "response_headers_conformance", "response_schema_conformance")
 
 
 def _deep(levels: int):
@@ -104,48 +103,6 @@ def pg_hub(pg_url, tmp_path):
     database.obj.close_all()
 
 
-def _bound(one, where: str):
-    def run(case):
-        one(case, where)
-
-    return run
-
-
-def _fuzz(schema, prepare) -> tuple[int, list[str], Counter]:
-    """Run every operation in both generation modes; returns (cases run, failures, answers by status)."""
-    from hypothesis.errors import Unsatisfiable
-    from schemathesis import GenerationMode
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi import checks as openapi_checks
-
-    checks = [not_a_server_error] + [getattr(openapi_checks, name) for name in CHECKS_NAMES[1:]]
-    failures, statuses = [], Counter()
-
-    def one(case, where: str) -> None:
-        prepare(case)
-        try:
-            response = case.call_and_validate(checks=checks)
-            statuses[f"{case.operation.path} {response.status_code}"] += 1
-        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  (failed checks: collect, keep fuzzing)
-            statuses[f"{case.operation.path} failed"] += 1
-            failures.append(f"{where}: {type(exc).__name__}: {exc}"[:1500])
-
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            where = f"{operation.method.upper()} {operation.path} [{mode.value}]"
-            run = settings(max_examples=PER_OPERATION, derandomize=True, database=None, deadline=None,
-                           suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])(
-                given(case=operation.as_strategy(generation_mode=mode))(_bound(one, where)))
-            try:
-                run()
-            except Unsatisfiable:  # nothing in this operation can be made invalid (no parameters, no body)
-                pass
-            except Exception as exc:  # noqa: BLE001  (e.g. a strategy that cannot generate)
-                failures.append(f"{where}: generation: {type(exc).__name__}: {exc}"[:800])
-    return sum(statuses.values()), failures, statuses
-
-
 def _delegated(test_name: str) -> bool:
     """Run this test again in a child pytest with a fixed hash seed (reproducible cases); True when it did."""
     if os.environ.get("PYTHONHASHSEED") == "0":
@@ -175,7 +132,7 @@ def test_signed_requests_never_fail_the_schema(request):
 
     batches = Counter()
 
-    def prepare(case):
+    def prepare(case, n: int) -> None:
         if isinstance(case.body, dict) and case.operation.path == "/api/v1/sync/batches":
             case.body["village"] = CODE  # the body must name the signing village to get past the envelope
             batches["n"] += 1
@@ -184,9 +141,9 @@ def test_signed_requests_never_fail_the_schema(request):
         if case.path_parameters and "code" in case.path_parameters:
             case.path_parameters["code"] = CODE
 
-    ran, failures, statuses = _fuzz(schema, prepare)
+    ran, failures, statuses = fuzz(schema, prepare, PER_OPERATION)
     _report("signed", ran, failures, statuses)
-    assert statuses["/api/v1/sync/batches 200"] > 0, "no generated batch was ever stored: the signing is broken"
+    assert statuses["POST /api/v1/sync/batches 200"] > 0, "no generated batch was ever stored: the signing is broken"
 
 
 def test_unsigned_requests_never_fail_the_schema(request):
@@ -194,7 +151,7 @@ def test_unsigned_requests_never_fail_the_schema(request):
         return
     pg_hub = request.getfixturevalue("pg_hub")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", pg_hub.app)
-    ran, failures, statuses = _fuzz(schema, lambda case: None)
+    ran, failures, statuses = fuzz(schema, lambda case, n: None, PER_OPERATION)
     _report("unsigned", ran, failures, statuses)
 
 

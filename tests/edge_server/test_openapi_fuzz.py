@@ -8,59 +8,13 @@ collected and shown at the end; the run also asserts that the fuzzer reached the
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+
+from tests.openapi_fuzz import fuzz
 
 PER_OPERATION = 45  # cases per operation and generation mode (fewer where a mode has little to vary)
-CHECKS_NAMES = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
-                "response_headers_conformance", "response_schema_conformance")
-
-
-def _bound(one, where: str):
-    def run(case):  # hypothesis refuses a test function with default arguments
-        one(case, where)
-
-    return run
-
-
-def _fuzz(schema, prepare) -> tuple[int, list[str], Counter]:
-    """Run every operation in both generation modes; returns (cases run, failures, answers by status)."""
-    from hypothesis.errors import Unsatisfiable
-    from schemathesis import GenerationMode
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi import checks as openapi_checks
-
-    checks = [not_a_server_error] + [getattr(openapi_checks, name) for name in CHECKS_NAMES[1:]]
-    failures, statuses = [], Counter()
-    counter = iter(range(10**9))
-
-    def one(case, where: str) -> None:
-        prepare(case, next(counter))
-        try:
-            response = case.call_and_validate(checks=checks)
-            statuses[f"{case.method} {case.operation.path} {response.status_code}"] += 1
-        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001  (schemathesis's FailureGroup is a
-            # BaseExceptionGroup: collect every failed check, keep fuzzing)
-            statuses[f"{case.method} {case.operation.path} failed"] += 1
-            failures.append(f"{where}: {type(exc).__name__}: {exc}"[:1500])
-
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            where = f"{operation.method.upper()} {operation.path} [{mode.value}]"
-            run = settings(max_examples=PER_OPERATION, derandomize=True, database=None, deadline=None,
-                           suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])(
-                given(case=operation.as_strategy(generation_mode=mode))(_bound(one, where)))
-            try:
-                run()
-            except Unsatisfiable:  # nothing in this operation can be made invalid (no parameters, no body)
-                pass
-            except Exception as exc:  # noqa: BLE001  (e.g. a strategy that cannot generate)
-                failures.append(f"{where}: generation: {type(exc).__name__}: {exc}"[:800])
-    return sum(statuses.values()), failures, statuses
 
 
 @pytest.fixture
@@ -121,7 +75,7 @@ def test_generated_requests_never_fail_the_schema(fuzz_app, demo):
                 case.body["ticket_id"] = real["ticket"]
         case.headers = headers
 
-    ran, failures, statuses = _fuzz(schema, prepare)
+    ran, failures, statuses = fuzz(schema, prepare, PER_OPERATION)
     print(f"schemathesis edge: {ran} cases, {len(failures)} failures; answers: {dict(sorted(statuses.items()))}")
     assert not failures, "\n\n".join(failures[:20])
     assert ran >= 1000, f"only {ran} cases ran"
