@@ -16,7 +16,6 @@ from anjungan_core.regions import dotted_village_code
 from .db import is_postgres, write_transaction
 from .models import DeviceState, Event, Village
 from .privacy import identity_leak
-from .public.guard import unmasked_name
 from .public.projection import project
 from .safejson import JsonRefused, load_json
 from .signing import expected_signature, signed_headers, within_window
@@ -157,7 +156,7 @@ def _valid_event(item, index: int) -> dict:
             raise ValueError("data")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise IngestError(400, "malformed", f"{where}: missing or bad field ({exc})") from None
-    leak = identity_leak(data) or identity_leak(event_type, "type") or unmasked_name(data)
+    leak = identity_leak(data) or identity_leak(event_type, "type")
     if leak:
         raise IngestError(400, "personal_data", f"{where}: {leak} looks like a NIK or a name; refused")
     metric_key = METRIC_KEYS.get(event_type)

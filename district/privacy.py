@@ -1,4 +1,5 @@
-"""Refusing events that carry a person's identity: NIK-like numbers or name fields (pure).
+"""Refusing events that carry a person's identity: NIK-like numbers, name fields, or a `*_masked` field whose
+name is not masked (pure). A masked name may travel (`B**i S*****o`, for the hub's public pages); a full one not.
 
 A NIK is 16 digits, written plain (3317095306700001), grouped (3317 0953 0670 0001) or dotted like a region code
 (33.17.09.530670.0001, 331709.530670.0001); it is caught in values, in keys and in the event type. UUIDs are
@@ -18,6 +19,8 @@ _NIK = re.compile(r"(?<![0-9])(?:[0-9]{16}"
                   rf"|[0-9]{{2}}{_S}[0-9]{{2}}{_S}[0-9]{{2}}{_S}[0-9]{{6}}{_S}[0-9]{{4}}"
                   rf"|[0-9]{{6}}{_S}[0-9]{{6}}{_S}[0-9]{{4}}"
                   rf"|[0-9]{{4}}{_S}[0-9]{{4}}{_S}[0-9]{{4}}{_S}[0-9]{{4}})(?![0-9])")
+# One word of a masked name: a single letter, or its first letter, stars, and at most its last letter.
+_MASKED_WORD = re.compile(r"^[^\s*]$|^[^\s*]\*+[^\s*]?$")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -28,6 +31,11 @@ def looks_like_nik(text: str) -> bool:
     return bool(_NIK.search(_UUID.sub(" ", text)))
 
 
+def is_masked(name: str) -> bool:
+    """True when every word of `name` is masked the way the edge masks names (empty counts as masked)."""
+    return all(_MASKED_WORD.match(word) for word in name.split())
+
+
 def identity_leak(value, path: str = "data") -> str | None:
     """Where `value` carries identity data (e.g. "data.nik"), or None when it is clean."""
     if isinstance(value, dict):
@@ -35,6 +43,10 @@ def identity_leak(value, path: str = "data") -> str | None:
             key_text = str(key)
             if key_text.lower() in IDENTITY_KEYS or looks_like_nik(key_text):
                 return f"{path}.{key_text[:40]}"
+            if key_text.lower().endswith("_masked"):
+                if not isinstance(inner, str) or not is_masked(inner):
+                    return f"{path}.{key_text[:40]}"
+                continue
             found = identity_leak(inner, f"{path}.{key_text[:40]}")
             if found:
                 return found

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from district.public.guard import is_masked, unmasked_name
+from district.privacy import identity_leak, is_masked
 from district.public.views import token_digest
 from tests.district.helpers import make_event
 
@@ -167,7 +167,7 @@ def test_a_full_name_is_refused_and_a_masked_one_passes(public_hub):
 def test_masking_rules():
     assert is_masked("B**i S*****o") and is_masked("A* B") and is_masked("")
     assert not is_masked("Budi S*****o") and not is_masked("B**i Santoso") and not is_masked("Bu*i")
-    assert unmasked_name({"x": [{"owner_masked": "Siti"}]}) == "data.x[0].owner_masked"
+    assert identity_leak({"x": [{"owner_masked": "Siti"}]}) == "data.x[0].owner_masked"
 
 
 def test_an_old_sync_is_said_honestly(public_hub):
