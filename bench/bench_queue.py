@@ -14,7 +14,6 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,11 +22,13 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from anjungan_core.ids import time_ordered_uuid  # noqa: E402
 from bench.common import cpu_seconds, emit, median, percentile, process_tree, rss_mib, write_bytes  # noqa: E402
+from bench.load_client import run_load  # noqa: E402
 from tests.e2e.conftest import LISTENING, EdgeServerProcess  # noqa: E402
 from tests.e2e.staff_session import staff_session  # noqa: E402
 
-TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "400"))
+TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "1000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 EDGE_WORKERS = os.environ.get("BENCH_EDGE_WORKERS", "2")  # the edge's `workers` setting under test
 LEVELS = (1, 8, 50)
@@ -39,37 +40,26 @@ FIGURES = (("tps", "tickets/s", "tickets_per_second"), ("p50", "ms", "ticket_lat
 class Target:
     """A server under load: where to post a ticket, with which headers, and its process id."""
 
-    def __init__(self, name: str, url: str, headers: dict, pid: int):
+    def __init__(self, name: str, url: str, headers: dict, pid: int, idempotent: bool = False):
         self.name, self.url, self.headers, self.pid = name, url, headers, pid
+        self.idempotent = idempotent  # send an Idempotency-Key, as the kiosk does (time-ordered, as the kiosk's)
 
 
 def take_tickets(target: Target, concurrency: int, total: int) -> dict:
-    latencies: list[float] = []
-    numbers: list[str] = []
-    lock = threading.Lock()
-    per_worker = total // concurrency
-
-    def worker(i: int) -> None:
-        with requests.Session() as s:
-            s.headers.update(target.headers)
-            for j in range(per_worker):
-                t0 = time.perf_counter()
-                r = s.post(target.url, json={"service": "ABC"[(i + j) % 3]}, timeout=60)
-                dt = time.perf_counter() - t0
-                r.raise_for_status()
-                with lock:
-                    latencies.append(dt)
-                    numbers.append(r.json()["ticket"]["number"])
-
+    """`total` tickets from `concurrency` kiosks at once (bench/load_client.py), with the server's CPU and
+    bytes written over the run."""
+    extra = (lambda: {"Idempotency-Key": time_ordered_uuid()}) if target.idempotent else dict
     cpu0, io0 = cpu_seconds(target.pid), write_bytes(target.pid)
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(worker, range(concurrency)))
-    elapsed = time.perf_counter() - t0
-    n = len(latencies)
-    return {"tps": n / elapsed, "p50": percentile(latencies, 50) * 1000, "p95": percentile(latencies, 95) * 1000,
+    result = run_load(target.url, concurrency=concurrency, total=total, headers=target.headers,
+                      body=lambda i: {"service": "ABC"[i % 3]}, extra_headers=extra)
+    bad = [s for s in result.statuses if s not in (200, 201)]
+    if bad:
+        raise RuntimeError(f"{target.name}: {len(bad)} answers were not 201 (first: {bad[0]})")
+    n = len(result.latencies)
+    return {"tps": n / result.elapsed, "p50": percentile(result.latencies, 50) * 1000,
+            "p95": percentile(result.latencies, 95) * 1000,
             "cpu_ms": (cpu_seconds(target.pid) - cpu0) * 1000 / n,
-            "bytes": (write_bytes(target.pid) - io0) / n, "numbers": numbers}
+            "bytes": (write_bytes(target.pid) - io0) / n, "numbers": [b["ticket"]["number"] for b in result.bodies]}
 
 
 def tree_rss_mib(pid: int) -> float:
@@ -174,7 +164,8 @@ def main() -> None:
             time.sleep(1)
             emit("edge_rss_idle", round(tree_rss_mib(server.proc.pid), 1), "MiB")
             targets = [Target("reference", f"{ref_url}/tickets", {}, ref_proc.pid),
-                       Target("edge", f"{server.url}/api/v1/tickets", server.kiosk_headers, server.proc.pid)]
+                       Target("edge", f"{server.url}/api/v1/tickets", server.kiosk_headers, server.proc.pid,
+                              idempotent=True)]
             rounds: dict[tuple[str, int], list[dict]] = {}
             numbers: list[str] = []
             for _ in range(REPEATS):

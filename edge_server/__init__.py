@@ -49,6 +49,8 @@ def create_app(config=None, *, clock=None) -> Flask:
     from .clock import Clock
     from .config import load_config
     from .db import database, migrate, open_database
+    from .group_commit import GroupCommit
+    from .queue.catalog import Catalog
 
     cfg = config or load_config(os.environ.get("ANJUNGAN_CONFIG"))
     app = EdgeFlask(__name__, instance_path=str(Path(cfg.data_dir).resolve()))
@@ -57,6 +59,8 @@ def create_app(config=None, *, clock=None) -> Flask:
                      translations=Path(__file__).parent / "translations")
     app.extensions["edge_config"] = cfg
     app.extensions["clock"] = clock or Clock(cfg.zone)
+    app.extensions["queue_catalog"] = Catalog()  # services, hours, counters: reloaded when they change
+    app.extensions["group_commit"] = GroupCommit()  # concurrent ticket takes share one transaction
 
     db = open_database(cfg.database_path)
     migrate(db)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from anjungan_core.ids import time_ordered_uuid
 from anjungan_core.nik import looks_like_permanent_nik
 from anjungan_core.version import running_version
 from kiosk.api_client import ApiError, EdgeClient, EdgeUnavailable
@@ -254,7 +254,7 @@ class Controller:
     def take_ticket(self, service: str, priority: bool, on_done: Callable[[TicketResult], None],
                     on_error: Callable[[Exception], None]) -> Future:
         """Take a ticket (retrying once with the same Idempotency-Key) and print its receipt."""
-        key = str(uuid.uuid4())
+        key = time_ordered_uuid()  # the edge indexes keys: time-ordered ones land on the index's last page
         session = self.resident.session if self.resident else None
         village = self.village_name
 

@@ -7,10 +7,10 @@ import json
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from ..db import write_transaction
 from ..errors import ApiError
 from ..inputs import clean_text, is_ascii_text
-from ..models import IdempotencyKey, Ticket
+from ..models import Ticket
+from ..queue import issuing
 from ..queue import service as queue
 from . import clock, config, device_required, json_body, kiosk_api
 
@@ -50,32 +50,34 @@ def resident_for_session() -> int | None:
 @kiosk_api.post("/tickets")
 @device_required
 def take_ticket():
-    """Take a queue number; an Idempotency-Key makes a retry return the same ticket."""
+    """Take a queue number; an Idempotency-Key makes a retry return the same ticket.
+
+    The hot path: the order is checked here (in the kiosk's language), the write runs as a group commit job
+    with the takes of other kiosks arriving at the same moment, and the answer is built from what the take
+    returned, without reading the ticket again.
+    """
+    with current_app.extensions["group_commit"].coming():
+        return _take_ticket()
+
+
+def _take_ticket():
     service_code, priority = _ticket_body()
     resident_id = resident_for_session()
     key = request.headers.get("Idempotency-Key")
-    base_url = config().public_pages_url()
-    if key is None:
-        ticket = queue.issue_ticket(service_code, clock=clock(), priority=priority, device=g.device,
-                                    resident_id=resident_id)
-        return jsonify({"ticket": queue.ticket_json(ticket, base_url)}), 201
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
-        raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
-    fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()
-    with write_transaction():
-        known = IdempotencyKey.get_or_none((IdempotencyKey.device == g.device) & (IdempotencyKey.key == key))
-        if known is not None:
-            if known.request_hash != fingerprint:
-                raise ApiError(409, "idempotency_conflict",
-                               _("Idempotency-Key ini sudah dipakai untuk permintaan lain."))
-            return jsonify({"ticket": queue.ticket_json(known.ticket, base_url)}), 200
-        ticket = queue.issue_ticket(service_code, clock=clock(), priority=priority, device=g.device,
-                                    resident_id=resident_id)
-        today = clock().business_date()
-        IdempotencyKey.delete().where(IdempotencyKey.business_date < today).execute()
-        IdempotencyKey.create(device=g.device, key=key, request_hash=fingerprint, ticket=ticket,
-                              business_date=today)
-    return jsonify({"ticket": queue.ticket_json(ticket, base_url)}), 201
+    fingerprint = ""
+    if key is not None:
+        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+            raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
+        fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()
+    order = queue.ticket_order(service_code, clock=clock(), priority=priority, device_id=g.device.id,
+                               resident_id=resident_id, key=key, fingerprint=fingerprint)
+    outcome = queue.issued(current_app.extensions["group_commit"].run(lambda: issuing.take(order)), order.service)
+    cfg = config()
+    if outcome.kind == issuing.REPLAYED:
+        return jsonify({"ticket": queue.ticket_json(Ticket.get_by_id(outcome.ticket_id), cfg.public_pages_url(),
+                                                    cfg.default_service_minutes)}), 200
+    return jsonify({"ticket": queue.new_ticket_json(order, outcome, cfg.public_pages_url(),
+                                                    cfg.default_service_minutes)}), 201
 
 
 @kiosk_api.get("/tickets/<ticket_id>")
@@ -85,7 +87,8 @@ def get_ticket(ticket_id: str):
     ticket = Ticket.get_or_none(Ticket.id == ticket_id[:64])
     if ticket is None:
         raise ApiError(404, "unknown_ticket", _("Tiket tidak ditemukan."))
-    return jsonify({"ticket": queue.ticket_json(ticket, config().public_pages_url())})
+    cfg = config()
+    return jsonify({"ticket": queue.ticket_json(ticket, cfg.public_pages_url(), cfg.default_service_minutes)})
 
 
 @kiosk_api.post("/tickets/<ticket_id>/printed")

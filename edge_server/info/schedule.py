@@ -107,11 +107,14 @@ def statuses(clock) -> dict[int, dict]:
 def refusal_for(service: Service, clock) -> str | None:
     """The closed message when the hours (or a holiday) close `service` now; None when it may issue tickets.
     Called by queue.service.issue_ticket after its own open/closed switch check."""
-    now = clock.utcnow()
-    schedule = load_schedule(service, clock.zone, clock.business_date())
+    return refusal(service.name, load_schedule(service, clock.zone, clock.business_date()), clock.utcnow())
+
+
+def refusal(name: str, schedule: hours.Schedule, now: datetime) -> str | None:
+    """The closed message of a service with this schedule at `now`, or None while it is open."""
     if hours.is_open(schedule, now):
         return None
-    return closed_message(service.name, schedule, now)
+    return closed_message(name, schedule, now)
 
 
 def day_ranges(days: list[int]) -> str:

@@ -1,38 +1,23 @@
 """Queue operations against the database: each opens its own write transaction (BEGIN IMMEDIATE)."""
 from __future__ import annotations
 
-import secrets
-import uuid
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from peewee import fn
 
 from ..clock import Clock, to_iso
-from ..db import database, insert_instance, raw_first, write_transaction
+from ..db import database, raw_first, write_transaction
 from ..display.words import call_sentence
 from ..errors import ApiError
 from ..info import schedule as office_hours
 from ..inputs import bounded_int
-from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket, TicketSequence
+from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket
 from ..sync.outbox import record_event
-from ..sync.public_links import token_digest
-from . import rules, tally
-
-RECENT_DONE = 20
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(18)  # 144 random bits
-
+from . import issuing, rules
+from .catalog import ServiceEntry
 
 _SERVICE_BY_CODE = f"SELECT * FROM {Service._meta.table_name} WHERE code = ? LIMIT 1"
-_SEQUENCE_NEXT = (f"UPDATE {TicketSequence._meta.table_name} SET last_number = last_number + 1 "
-                  "WHERE service_id = ? AND business_date = ? AND (? IS NULL OR last_number < ?) RETURNING last_number")
-_SEQUENCE_NEW = (f"INSERT INTO {TicketSequence._meta.table_name} (service_id, business_date, last_number) "
-                 "VALUES (?, ?, 0) ON CONFLICT (service_id, business_date) DO NOTHING")
-_TICKET_COLUMNS = ("id", "service", "issued_service", "business_date", "number", "priority", "issued_at", "device",
-                   "resident_id", "track_token", "source", "recall_count", "print_error", "status")
 
 
 def get_service(code: str) -> Service:
@@ -45,47 +30,52 @@ def get_service(code: str) -> Service:
 
 def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, device=None,
                  resident_id: int | None = None, source: str = "kiosk") -> Ticket:
-    """Take the next number of a service for today.
+    """Take the next number of a service for today, in its own write transaction or the caller's (a letter
+    with a queue number). The kiosk's hot path is api/tickets.py, which groups concurrent takes (group_commit).
 
     :raises ApiError: 404 unknown service, 409 service closed or full for today.
     """
-    clock.require_trusted()
-    now = clock.utcnow()
-    today = clock.business_date()
+    order = ticket_order(service_code, clock=clock, priority=priority, device_id=device.id if device else None,
+                         resident_id=resident_id, source=source)
     with write_transaction():
-        service = get_service(service_code)
-        if not service.is_open:
-            raise ApiError(409, "service_closed", _("Layanan %(name)s sedang tutup.", name=service.name))
-        closed = office_hours.refusal_for(service, clock)  # office hours and holidays (edge_server/info)
-        if closed:
-            raise ApiError(409, "service_closed", closed)
-        number = _next_number(service, today)
-        ticket = insert_instance(Ticket(
-            id=str(uuid.uuid4()), service=service, issued_service=service, business_date=today, number=number,
-            priority=bool(priority), issued_at=now, device=device, resident_id=resident_id,
-            track_token=_new_token(), source=source,
-        ), _TICKET_COLUMNS)
-        record_event("ticket.issued", today, {
-            "ticket_id": ticket.id, "service": service.code, "number": rules.format_number(service.code, number),
-            "priority": bool(priority), "source": source, "service_name": service.name,
-            "track_hash": token_digest(ticket.track_token),
-        }, now)
-    return ticket
+        outcome = issuing.take(order)
+    return Ticket.get_by_id(issued(outcome, order.service).ticket_id)
 
 
-def _next_number(service: Service, today: date) -> int:
-    """Bump today's counter row of a service under the caller's write lock, refusing past the daily cap.
+def ticket_order(service_code: str, *, clock: Clock, priority: bool = False, device_id: int | None = None,
+                 resident_id: int | None = None, source: str = "kiosk", key: str | None = None,
+                 fingerprint: str = "") -> issuing.TicketOrder:
+    """The order for `issuing.take`, or the error a resident should read now: an unknown, switched-off or
+    closed (office hours, holiday) service."""
+    clock.require_trusted()
+    today = clock.business_date()
+    code = service_code.upper()[:1] if isinstance(service_code, str) else ""
+    service = _catalog().service(code, clock.zone, today)
+    if service is None:
+        raise ApiError(404, "unknown_service", _("Layanan %(code)s tidak ada.", code=str(service_code)[:8]))
+    if not service.is_open:
+        raise ApiError(409, "service_closed", _("Layanan %(name)s sedang tutup.", name=service.name))
+    now = clock.utcnow()
+    closed = office_hours.refusal(service.name, service.schedule, now)  # office hours and holidays
+    if closed:
+        raise ApiError(409, "service_closed", closed)
+    return issuing.TicketOrder(service=service, priority=bool(priority), now=now, today=today, device_id=device_id,
+                               resident_id=resident_id, source=source, key=key, fingerprint=fingerprint)
 
-    Raw SQL with constant text (the hot path): one UPDATE ... RETURNING, and on the day's first ticket an INSERT.
-    :raises ApiError: 409 service_full.
-    """
-    params = (service.id, today.isoformat(), service.daily_cap, service.daily_cap)
-    row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
-    if row is None and database.execute_sql(_SEQUENCE_NEW, params[:2]).rowcount == 1:  # the day's first ticket
-        row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
-    if row is None:
+
+def issued(outcome: issuing.Outcome, service: ServiceEntry) -> issuing.Outcome:
+    """The outcome of a take, or the error it means (a full day; a key sent before with another request)."""
+    if outcome.kind == issuing.FULL:
         raise ApiError(409, "service_full", _("Kuota antrian %(name)s hari ini sudah habis.", name=service.name))
-    return row[0]
+    if outcome.kind == issuing.CONFLICT:
+        raise ApiError(409, "idempotency_conflict", _("Idempotency-Key ini sudah dipakai untuk permintaan lain."))
+    return outcome
+
+
+def _catalog():
+    from flask import current_app
+
+    return current_app.extensions["queue_catalog"]
 
 
 def _counter(number) -> Counter:
@@ -212,16 +202,13 @@ def ticket_number(ticket: Ticket) -> str:
     return rules.format_number(ticket.issued_service.code, ticket.number)
 
 
-_RECENT_DURATIONS = ("SELECT coalesce(started_at, called_at), finished_at FROM ticket WHERE service_id = ? "
-                     "AND status = ? ORDER BY finished_at DESC LIMIT ?")
-
-
-def _avg_minutes(service_id: int, default: float) -> float:
-    """The mean of the last RECENT_DONE service times (one index range: service, status, finished_at)."""
-    rows = database.execute_sql(_RECENT_DURATIONS, (service_id, rules.DONE, RECENT_DONE)).fetchall()
-    durations = [(datetime.fromisoformat(end) - datetime.fromisoformat(begun)).total_seconds()
-                 for begun, end in rows if begun and end]
-    return rules.average_service_minutes(list(reversed(durations)), default)
+def ticket_position(ticket: Ticket) -> int:
+    """How many tickets are called before this one (0 when it is no longer waiting)."""
+    if ticket.status != rules.WAITING:
+        return 0
+    issued_at = Ticket.issued_at.db_value(ticket.issued_at)
+    return issuing.position(ticket.service_id, ticket.business_date, ticket.priority,
+                            issued_at if isinstance(issued_at, str) else str(issued_at), ticket.number, ticket.id)
 
 
 def _counters_for(service_id: int) -> int:
@@ -229,43 +216,14 @@ def _counters_for(service_id: int) -> int:
                                 (service_id,)).fetchone()[0]
 
 
-POSITION_SCAN = 500  # a ticket with more than this many behind it is counted from the front instead
-
-
-def ticket_position(ticket: Ticket) -> int:
-    """How many tickets are called before this one: priority first, then issue time, then number.
-
-    From the trigger-kept tally (all waiting, priority waiting) less those behind it in its own priority class,
-    which for a ticket just taken is an index probe that finds none; a ticket far from the back is counted from
-    the front, so the cost is bounded by the shorter side of the queue, never by its length.
-    """
-    if ticket.status != rules.WAITING:
-        return 0
-    total, priority_waiting = tally.waiting(ticket.service_id, ticket.business_date)
-    in_class = priority_waiting if ticket.priority else total - priority_waiting
-    before_class = 0 if ticket.priority else priority_waiting
-    issued_at = Ticket.issued_at.db_value(ticket.issued_at)
-    issued_at = issued_at if isinstance(issued_at, str) else str(issued_at)
-    later = tally.behind(ticket.service_id, ticket.business_date, ticket.priority, issued_at, ticket.number,
-                         ticket.id, POSITION_SCAN)
-    if later < POSITION_SCAN and in_class > 0:
-        return max(0, before_class + in_class - 1 - later)
-    ahead = _waiting_query([ticket.service_id], ticket.business_date).where(
-        (Ticket.id != ticket.id)
-        & ((Ticket.priority > ticket.priority)
-           | ((Ticket.priority == ticket.priority)
-              & ((Ticket.issued_at < ticket.issued_at)
-                 | ((Ticket.issued_at == ticket.issued_at) & (Ticket.number < ticket.number))))))
-    return ahead.count()
+def _wait(service_id: int, ahead: int, default_minutes: float) -> int:
+    return issuing.wait_minutes(ahead, issuing.recent_service_seconds(service_id), _counters_for(service_id),
+                                default_minutes)
 
 
 def ticket_json(ticket: Ticket, base_url: str, default_minutes: float = 5.0) -> dict:
     """The contract's ticket object T."""
     ahead = ticket_position(ticket)
-    wait = 0
-    if ticket.status == rules.WAITING:
-        wait = rules.estimate_wait_minutes(ahead, _avg_minutes(ticket.service_id, default_minutes),
-                                           _counters_for(ticket.service_id))
     return {
         "id": ticket.id,
         "number": ticket_number(ticket),
@@ -276,10 +234,32 @@ def ticket_json(ticket: Ticket, base_url: str, default_minutes: float = 5.0) -> 
         "status": ticket.status,
         "issued_at": to_iso(ticket.issued_at),
         "position": ahead,
-        "estimated_wait_minutes": wait,
+        "estimated_wait_minutes": _wait(ticket.service_id, ahead, default_minutes) if ahead else 0,
         "track_url": f"{base_url}/t/{ticket.track_token}",
         "counter": ticket.counter.number if ticket.counter_id else None,
         "recall_count": ticket.recall_count,
+    }
+
+
+def new_ticket_json(order: issuing.TicketOrder, outcome: issuing.Outcome, base_url: str,
+                    default_minutes: float = 5.0) -> dict:
+    """The same object T for a ticket just taken, from what the take knows (no second read)."""
+    service = order.service
+    return {
+        "id": outcome.ticket_id,
+        "number": rules.format_number(service.code, outcome.number),
+        "service": service.code,
+        "service_name": service.name,
+        "business_date": order.today.isoformat(),
+        "priority": order.priority,
+        "status": rules.WAITING,
+        "issued_at": to_iso(order.now),
+        "position": outcome.position,
+        "estimated_wait_minutes": issuing.wait_minutes(outcome.position, outcome.recent_service_seconds,
+                                                       service.counters, default_minutes),
+        "track_url": f"{base_url}/t/{outcome.track_token}",
+        "counter": None,
+        "recall_count": 0,
     }
 
 
@@ -295,8 +275,7 @@ def services_overview(clock: Clock, default_minutes: float = 5.0) -> list[dict]:
         n = waiting.get(service.id, 0)
         out.append({
             "code": service.code, "name": service.name, **hours_status[service.id], "waiting": n,
-            "estimated_wait_minutes": rules.estimate_wait_minutes(
-                n, _avg_minutes(service.id, default_minutes), _counters_for(service.id)),
+            "estimated_wait_minutes": _wait(service.id, n, default_minutes),
         })
     return out
 

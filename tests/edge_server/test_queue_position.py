@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from edge_server.db import database
 from edge_server.models import CounterService, Service, Ticket
-from edge_server.queue import rules
+from edge_server.queue import issuing, rules
 from edge_server.queue import service as queue
 from edge_server.queue.tally import waiting as tally_waiting
 
@@ -57,7 +57,7 @@ def test_position_and_estimate_are_right_for_every_ticket_of_a_long_queue(app, c
 
         assert tally_waiting(service_a.id, today) == _count_waiting(service_a.id, today)
         expected = _expected_positions(service_a.id, today)
-        assert len(expected) > queue.POSITION_SCAN + 100
+        assert len(expected) > issuing.POSITION_SCAN + 100
         counters = CounterService.select().where(CounterService.service == service_a.id).count()
         done = Ticket.select().where((Ticket.service == service_a.id) & (Ticket.status == rules.DONE))
         minutes = sum((t.finished_at - t.started_at).total_seconds() for t in done) / 60 / 3

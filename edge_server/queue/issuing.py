@@ -1,0 +1,139 @@
+"""Taking a ticket, the busiest write of the hall: every kiosk, the counters' walk-in desk, letters with a queue.
+
+`take` is the write itself, constant SQL only: the idempotency key, the day's number, the ticket row, its outbox
+event, and (read in the same transaction) the new ticket's position and the recent service times for its
+estimate. It touches nothing but the database and plain values, so it can run on another thread's connection
+as a group commit job (edge_server/group_commit.py); the caller turns the outcome into an answer or an error in
+its own language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from anjungan_core.ids import time_ordered_token, time_ordered_uuid
+
+from ..db import database
+from ..sync.outbox import record_event
+from ..sync.public_links import token_digest
+from . import rules, tally
+from .catalog import ServiceEntry
+
+ISSUED, REPLAYED, CONFLICT, FULL = "issued", "replayed", "conflict", "full"
+
+_SEQUENCE_NEXT = ("UPDATE ticket_sequence SET last_number = last_number + 1 WHERE service_id = ? AND "
+                  "business_date = ? AND (? IS NULL OR last_number < ?) RETURNING last_number")
+_SEQUENCE_NEW = ("INSERT INTO ticket_sequence (service_id, business_date, last_number) VALUES (?, ?, 0) "
+                 "ON CONFLICT (service_id, business_date) DO NOTHING")
+_INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, "
+                  "issued_at, device_id, resident_id, recall_count, track_token, source, print_error) "
+                  "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '')")
+_KNOWN_KEY = "SELECT request_hash, ticket_id FROM idempotency_key WHERE device_id = ? AND key = ?"
+_INSERT_KEY = ("INSERT INTO idempotency_key (device_id, key, request_hash, ticket_id, business_date) "
+               "VALUES (?, ?, ?, ?, ?)")
+# The mean of the last RECENT_DONE service times, ignoring the absurd (rules.USABLE_SERVICE_SECONDS): one index
+# range and the arithmetic in SQLite, not forty timestamps parsed in Python.
+_RECENT_SERVICE_SECONDS = (
+    "SELECT avg(seconds) FROM (SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400 "
+    "AS seconds FROM ticket WHERE service_id = ? AND status = 'done' AND finished_at IS NOT NULL "
+    "ORDER BY finished_at DESC LIMIT ?) WHERE seconds BETWEEN ? AND ?")
+
+
+@dataclass(frozen=True)
+class TicketOrder:
+    """What the caller asks for, checked and resolved (the service is open: the caller looked)."""
+
+    service: ServiceEntry
+    priority: bool
+    now: datetime  # naive UTC
+    today: date  # the village's business day
+    device_id: int | None = None
+    resident_id: int | None = None
+    source: str = "kiosk"
+    key: str | None = None  # Idempotency-Key, with the fingerprint of the request it was first sent with
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # ISSUED, REPLAYED (the key's earlier ticket), CONFLICT (the key with another request), FULL
+    ticket_id: str | None = None
+    number: int = 0
+    track_token: str = ""
+    position: int = 0
+    recent_service_seconds: float | None = None  # None before there is history
+
+
+def take(order: TicketOrder) -> Outcome:
+    """Issue the next number of the order's service; call inside a write transaction."""
+    if order.key is not None:
+        known = database.execute_sql(_KNOWN_KEY, (order.device_id, order.key)).fetchone()
+        if known is not None:
+            return Outcome(REPLAYED if known[0] == order.fingerprint else CONFLICT, ticket_id=known[1])
+    service = order.service
+    number = next_number(service.id, order.today, service.daily_cap)
+    if number is None:
+        return Outcome(FULL)
+    ticket_id, token = time_ordered_uuid(), time_ordered_token()
+    issued_at, day = order.now.isoformat(" "), order.today.isoformat()
+    database.execute_sql(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, int(order.priority),
+                                          issued_at, order.device_id, order.resident_id, token, order.source))
+    record_event("ticket.issued", order.today, {
+        "ticket_id": ticket_id, "service": service.code, "number": rules.format_number(service.code, number),
+        "priority": order.priority, "source": order.source, "service_name": service.name,
+        "track_hash": token_digest(token),
+    }, order.now)
+    if order.key is not None:
+        database.execute_sql(_INSERT_KEY, (order.device_id, order.key, order.fingerprint, ticket_id, day))
+    return Outcome(ISSUED, ticket_id=ticket_id, number=number, track_token=token,
+                   position=position(service.id, order.today, order.priority, issued_at, number, ticket_id),
+                   recent_service_seconds=recent_service_seconds(service.id))
+
+
+_AHEAD = ("SELECT count(*) FROM ticket WHERE service_id = ? AND status = 'waiting' AND business_date = ? AND id != ? "
+          "AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND number < ?))))")
+
+
+def next_number(service_id: int, today: date, daily_cap: int | None) -> int | None:
+    """Bump today's counter row of a service under the caller's write lock; None past the daily cap.
+    On the day's first ticket the row is made first."""
+    params = (service_id, today.isoformat(), daily_cap, daily_cap)
+    row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
+    if row is None and database.execute_sql(_SEQUENCE_NEW, params[:2]).rowcount == 1:
+        row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
+    return row[0] if row else None
+
+
+POSITION_SCAN = 500  # a ticket with more than this many behind it is counted from the front instead
+
+
+def position(service_id: int, business_date: date, priority: bool, issued_at: str, number: int,
+             ticket_id: str) -> int:
+    """How many waiting tickets are called before this waiting one (rules.order_key: priority first, then issue
+    time, then number).
+
+    From the trigger-kept tally less those behind it in its own priority class: for a ticket just taken, an index
+    probe that finds none. A ticket with more than POSITION_SCAN behind it is counted from the front instead, so
+    the cost is bounded by the shorter side of the queue, never by its length.
+    """
+    total, priority_waiting = tally.waiting(service_id, business_date)
+    in_class = priority_waiting if priority else total - priority_waiting
+    before_class = 0 if priority else priority_waiting
+    later = tally.behind(service_id, business_date, priority, issued_at, number, ticket_id, POSITION_SCAN)
+    if later < POSITION_SCAN and in_class > 0:
+        return max(0, before_class + in_class - 1 - later)
+    flag = int(priority)
+    return database.execute_sql(_AHEAD, (service_id, business_date.isoformat(), ticket_id, flag, flag, issued_at,
+                                         issued_at, number)).fetchone()[0]
+
+
+def recent_service_seconds(service_id: int) -> float | None:
+    low, high = rules.USABLE_SERVICE_SECONDS
+    return database.execute_sql(_RECENT_SERVICE_SECONDS, (service_id, rules.RECENT_DONE, low, high)).fetchone()[0]
+
+
+def wait_minutes(ahead: int, recent_seconds: float | None, counters: int, default_minutes: float) -> int:
+    """The estimate shown with a ticket: `ahead` tickets at the recent mean service time (the default before
+    there is history), served by `counters` at once."""
+    average = default_minutes if recent_seconds is None else recent_seconds / 60.0
+    return rules.estimate_wait_minutes(ahead, average, counters)
