@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 
 database = DatabaseProxy()
 
+PAGE_SIZE = 1024  # bytes; see adopt_page_size
+
 PRAGMAS = {
+    "page_size": PAGE_SIZE,  # first: it only takes effect before a new file's first write
     "journal_mode": "wal",
     "synchronous": "normal",  # safe with WAL: a power cut loses at most the last commits, never corrupts
     "foreign_keys": 1,
@@ -45,6 +48,39 @@ def open_database(path: str | Path) -> SqliteDatabase:
                               max_connections=None, stale_timeout=None)
     database.initialize(db)
     return db
+
+
+def adopt_page_size(path: str | Path, page_size: int = PAGE_SIZE) -> bool:
+    """Rewrite an existing database file with `page_size` pages, once; True when it did.
+
+    Why 1 KiB rather than SQLite's default 4 KiB: each commit appends every page it dirtied to the WAL, and taking
+    a ticket dirties a leaf page in each of about fifteen B-trees while adding a few hundred bytes to each, so
+    smaller pages write about half as many bytes to the SD card per ticket (bench/bench_queue.py). A WAL database
+    changes its page size only by VACUUM outside WAL mode, which needs the file to itself: it runs at start, before
+    any connection of ours, and if another program holds the file it is left as it is until the next start.
+    """
+    import sqlite3
+
+    path = Path(path)
+    if not path.exists():
+        return False
+    con = sqlite3.connect(path, isolation_level=None, timeout=1)
+    try:
+        if con.execute("PRAGMA page_size").fetchone()[0] == page_size:
+            return False
+        log.info("database %s: rewriting with %d-byte pages (once)", path.name, page_size)
+        con.execute("PRAGMA journal_mode = DELETE")
+        con.execute(f"PRAGMA page_size = {int(page_size)}")
+        con.execute("VACUUM")
+        return con.execute("PRAGMA page_size").fetchone()[0] == page_size
+    except sqlite3.OperationalError as exc:  # another process has it open (busy, locked): next start
+        log.warning("database %s keeps its page size for now: %s", path.name, exc)
+        return False
+    finally:
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+        finally:
+            con.close()
 
 
 def close_all_connections() -> None:

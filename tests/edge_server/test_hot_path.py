@@ -1,0 +1,151 @@
+"""The ticket hot path: group commit, the catalog cache, the answer built without a second read, 1 KiB pages."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+
+from anjungan_core.ids import time_ordered_token, time_ordered_uuid
+from edge_server import create_app
+from edge_server.db import adopt_page_size, database
+from edge_server.group_commit import GroupCommit
+from edge_server.models import OutboxEvent, Service, ServiceHours, Ticket
+
+
+def _key() -> dict:
+    return {"Idempotency-Key": time_ordered_uuid()}
+
+
+def test_the_answer_to_a_take_is_what_reading_the_ticket_says(kiosk):
+    """GIVEN some tickets waiting WHEN a kiosk takes one THEN its answer (built from the take, no second read)
+    equals the ticket read back at once, position and estimate included."""
+    for _ in range(3):
+        assert kiosk.post("/api/v1/tickets", json={"service": "A"}, headers=_key()).status_code == 201
+    taken = kiosk.post("/api/v1/tickets", json={"service": "A", "priority": True}, headers=_key()).get_json()
+    read = kiosk.get(f"/api/v1/tickets/{taken['ticket']['id']}").get_json()
+    assert taken == read
+    assert taken["ticket"]["position"] == 0  # priority goes first
+
+
+def test_concurrent_takes_share_transactions_and_each_gets_its_own_number(app, demo):
+    """GIVEN 16 kiosks taking 10 tickets each at once WHEN they are done THEN 160 distinct numbers, 160 outbox
+    events, and fewer transactions than tickets (they were committed in groups)."""
+    group = app.extensions["group_commit"]
+    headers = {"Authorization": f"Bearer {demo['kiosk_token']}"}
+    numbers: list[str] = []
+    lock = threading.Lock()
+    before_groups, before_jobs = group.groups, group.jobs
+
+    def kiosk_loop() -> None:
+        client = app.test_client()
+        for _ in range(10):
+            r = client.post("/api/v1/tickets", json={"service": "B"}, headers={**headers, **_key()})
+            assert r.status_code == 201, r.get_json()
+            with lock:
+                numbers.append(r.get_json()["ticket"]["number"])
+
+    threads = [threading.Thread(target=kiosk_loop) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(numbers) == 160 and len(set(numbers)) == 160
+    jobs, groups = group.jobs - before_jobs, group.groups - before_groups
+    assert jobs == 160
+    assert groups < jobs
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        service = Service.get(Service.code == "B")
+        assert Ticket.select().where(Ticket.service == service).count() == 160
+        issued = OutboxEvent.select().where(OutboxEvent.type == "ticket.issued")
+        events = [e for e in issued if '"service":"B"' in e.data]
+        assert len(events) == 160 and len({e.seq for e in events}) == 160
+
+
+def test_a_failing_job_takes_back_only_its_own_writes(app):
+    """GIVEN three jobs committed in one group, the middle one failing WHEN the group commits THEN the other two
+    rows are there, the middle one's is not, and its error reaches its own caller."""
+    group = GroupCommit(max_delay=0.5)
+    results: dict[str, object] = {}
+    started = threading.Barrier(3)
+
+    def job(name: str, fail: bool):
+        def work():
+            database.execute_sql("INSERT INTO holiday (day, name) VALUES ('2031-01-01', ?)", (name,))
+            if fail:
+                raise ValueError(name)
+            return name
+        return work
+
+    def caller(name: str, fail: bool) -> None:
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            with group.coming():
+                started.wait()
+                try:
+                    results[name] = group.run(job(name, fail))
+                except ValueError as exc:
+                    results[name] = exc
+            database.close()
+
+    threads = [threading.Thread(target=caller, args=(n, n == "two")) for n in ("one", "two", "three")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results["one"] == "one" and results["three"] == "three"
+    assert isinstance(results["two"], ValueError)
+    assert group.jobs == 3 and group.groups == 1  # the leader waited for the two on their way
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        names = {row[0] for row in database.execute_sql("SELECT name FROM holiday WHERE day = '2031-01-01'")}
+    assert names == {"one", "three"}
+
+
+def test_a_change_to_hours_reaches_the_next_ticket(kiosk, app):
+    """GIVEN a ticket taken (the catalog cached) WHEN the service's hours are changed behind the app's back
+    (another process: a raw write) THEN the next ticket is refused as closed, and taken again once reopened."""
+    assert kiosk.post("/api/v1/tickets", json={"service": "C"}).status_code == 201
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        service = Service.get(Service.code == "C")
+        ServiceHours.delete().where(ServiceHours.service == service).execute()
+        ServiceHours.create(service=service, weekly="{}")  # a week with no opening hours: always closed
+    refused = kiosk.post("/api/v1/tickets", json={"service": "C"})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "service_closed"
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        ServiceHours.delete().where(ServiceHours.service == service).execute()
+    assert kiosk.post("/api/v1/tickets", json={"service": "C"}).status_code == 201
+
+
+def test_ids_and_tokens_sort_by_time_and_stay_unguessable():
+    ids = [time_ordered_uuid(unix_ms=ms) for ms in (1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000)]
+    assert ids == sorted(ids) and all(uuid.UUID(i).version == 7 for i in ids)
+    assert len({time_ordered_uuid(unix_ms=1) for _ in range(1000)}) == 1000  # 74 random bits within one ms
+    tokens = [time_ordered_token(unix_seconds=s) for s in (1_700_000_000, 1_700_000_001, 1_900_000_000)]
+    assert tokens == sorted(tokens)
+    assert len({time_ordered_token(unix_seconds=1_700_000_000)[6:] for _ in range(1000)}) == 1000
+    assert len(time_ordered_token()) == 6 + 24  # the second, then 18 random bytes in base64url
+
+
+def test_an_older_database_is_rewritten_with_small_pages_once(tmp_path, cfg, clock):
+    """GIVEN a database file with SQLite's default 4 KiB pages and data in it WHEN the edge starts THEN the file
+    has 1 KiB pages, WAL, and every row; a second start leaves it alone."""
+    path = cfg.database_path
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.execute("PRAGMA page_size = 4096")
+    raw.execute("VACUUM")
+    assert raw.execute("PRAGMA page_size").fetchone()[0] == 4096
+    tickets = raw.execute("SELECT count(*) FROM service").fetchone()[0]
+    raw.close()
+    create_app(cfg, clock=clock)
+    database.obj.close_all()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA page_size").fetchone()[0] == 1024
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw.execute("SELECT count(*) FROM service").fetchone()[0] == tickets > 0
+    assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    raw.close()
+    assert adopt_page_size(path) is False
