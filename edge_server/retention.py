@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from .clock import Clock
 from .db import write_transaction
-from .models import AuditLog, IdempotencyKey, Ticket, VillageProfile
+from .models import AuditLog, Ticket, VillageProfile
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 365
@@ -27,7 +27,6 @@ def erase_old_ticket_links(clock: Clock) -> int:
     with write_transaction():
         count = (Ticket.update(resident_id=None)
                  .where((Ticket.business_date < cutoff) & (Ticket.resident_id.is_null(False))).execute())
-        IdempotencyKey.delete().where(IdempotencyKey.business_date < clock.business_date()).execute()
         if count:
             AuditLog.create(at=clock.utcnow(), actor="system", action="retention.erase_ticket_links",
                             detail=f"{count} tickets before {cutoff.isoformat()}")

@@ -47,7 +47,7 @@ class Ticket(BaseModel):
     number = IntegerField()
     priority = BooleanField(default=False)
     status = CharField(default="waiting", index=True)
-    issued_at = DateTimeField(index=True)
+    issued_at = DateTimeField()  # no index of its own (edge migration 32): the waiting-order index has it
     called_at = DateTimeField(null=True)
     started_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)
@@ -61,6 +61,10 @@ class Ticket(BaseModel):
     source = CharField(default="kiosk")  # kiosk | counter
     printed = BooleanField(null=True)  # None: not reported yet
     print_error = TextField(default="")
+    # The kiosk's Idempotency-Key and a digest of the request it came with: a retry gets this ticket back (edge
+    # migration 32; a unique partial index on device_id, request_key).
+    request_key = CharField(null=True)
+    request_hash = CharField(null=True)
 
     class Meta:
         indexes = (
@@ -69,17 +73,6 @@ class Ticket(BaseModel):
             # the recent service times of the estimate: ticket_service_id_status_finished_at, a partial index
             # (finished tickets only) made by edge migration 31
         )
-
-
-class IdempotencyKey(BaseModel):
-    device = ForeignKeyField(Device, on_delete="CASCADE", index=False)  # the unique (device, key) index leads with it
-    key = CharField()
-    request_hash = CharField()
-    ticket = ForeignKeyField(Ticket, on_delete="CASCADE")
-    business_date = DateField()
-
-    class Meta:
-        indexes = ((("device", "key"), True),)
 
 
 class CallEvent(BaseModel):

@@ -26,11 +26,9 @@ _SEQUENCE_NEXT = ("UPDATE ticket_sequence SET last_number = last_number + 1 WHER
 _SEQUENCE_NEW = ("INSERT INTO ticket_sequence (service_id, business_date, last_number) VALUES (?, ?, 0) "
                  "ON CONFLICT (service_id, business_date) DO NOTHING")
 _INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, "
-                  "issued_at, device_id, resident_id, recall_count, track_token, source, print_error) "
-                  "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '')")
-_KNOWN_KEY = "SELECT request_hash, ticket_id FROM idempotency_key WHERE device_id = ? AND key = ?"
-_INSERT_KEY = ("INSERT INTO idempotency_key (device_id, key, request_hash, ticket_id, business_date) "
-               "VALUES (?, ?, ?, ?, ?)")
+                  "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_key, "
+                  "request_hash) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?, ?)")
+_KNOWN_KEY = "SELECT request_hash, id FROM ticket WHERE device_id = ? AND request_key = ? AND request_key IS NOT NULL"
 # The mean of the last RECENT_DONE service times, ignoring the absurd (rules.USABLE_SERVICE_SECONDS): one index
 # range and the arithmetic in SQLite, not forty timestamps parsed in Python.
 _RECENT_SERVICE_SECONDS = (
@@ -77,14 +75,13 @@ def take(order: TicketOrder) -> Outcome:
     ticket_id, token = time_ordered_uuid(), time_ordered_token()
     issued_at, day = order.now.isoformat(" "), order.today.isoformat()
     database.execute_sql(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, int(order.priority),
-                                          issued_at, order.device_id, order.resident_id, token, order.source))
+                                          issued_at, order.device_id, order.resident_id, token, order.source,
+                                          order.key, order.fingerprint if order.key is not None else None))
     record_event("ticket.issued", order.today, {
         "ticket_id": ticket_id, "service": service.code, "number": rules.format_number(service.code, number),
         "priority": order.priority, "source": order.source, "service_name": service.name,
         "track_hash": token_digest(token),
     }, order.now)
-    if order.key is not None:
-        database.execute_sql(_INSERT_KEY, (order.device_id, order.key, order.fingerprint, ticket_id, day))
     return Outcome(ISSUED, ticket_id=ticket_id, number=number, track_token=token,
                    position=position(service.id, order.today, order.priority, issued_at, number, ticket_id),
                    recent_service_seconds=recent_service_seconds(service.id))

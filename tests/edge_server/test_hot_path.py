@@ -149,3 +149,26 @@ def test_an_older_database_is_rewritten_with_small_pages_once(tmp_path, cfg, clo
     assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     raw.close()
     assert adopt_page_size(path) is False
+
+
+def test_keys_taken_before_the_upgrade_still_return_their_ticket(app, kiosk, cfg):
+    """GIVEN a ticket whose Idempotency-Key sits in the old idempotency_key table (a database from before edge
+    migration 32) WHEN the migration runs THEN the kiosk's retry with that key gets the same ticket back."""
+    from edge_server.db import migrate
+
+    first = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": "old-key"}).get_json()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        db = database.obj
+        row = db.execute_sql("SELECT device_id, request_hash FROM ticket WHERE request_key = 'old-key'").fetchone()
+        db.execute_sql("UPDATE ticket SET request_key = NULL, request_hash = NULL")  # as it was before
+        db.execute_sql("CREATE TABLE idempotency_key (id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL, "
+                       "key VARCHAR(255) NOT NULL, request_hash VARCHAR(255) NOT NULL, ticket_id VARCHAR(255) "
+                       "NOT NULL, business_date DATE NOT NULL)")
+        db.execute_sql("INSERT INTO idempotency_key (device_id, key, request_hash, ticket_id, business_date) "
+                       "VALUES (?, 'old-key', ?, ?, '2026-01-01')", (row[0], row[1], first["ticket"]["id"]))
+        db.execute_sql("DELETE FROM schema_migration WHERE version = 32")
+        migrate(db)
+        assert "idempotency_key" not in db.get_tables()
+    again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": "old-key"})
+    assert again.status_code == 200 and again.get_json()["ticket"]["id"] == first["ticket"]["id"]
