@@ -94,12 +94,29 @@ def close_all_connections() -> None:
         db.close_all()
 
 
+_ROW_FIELDS: dict[tuple, list] = {}  # (model, sql) -> [(field name, converter) per result column]
+
+
 def raw_first(model, sql: str, *params):
-    """The first `model` row of a constant SQL text, or None. For hot paths: peewee building a statement costs
-    more CPU than SQLite running a primary-key or unique-index lookup."""
-    for row in model.raw(sql, *params):
-        return row
-    return None
+    """The first `model` row of a constant SQL text, or None. For hot paths (every kiosk request resolves its
+    token here): peewee building a statement, or mapping a raw cursor's columns on every call, costs more CPU than
+    SQLite running a primary-key or unique-index lookup, so the column mapping is worked out once per statement."""
+    cursor = database.execute_sql(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = _ROW_FIELDS.get((model, sql))
+    if fields is None:
+        columns = model._meta.columns
+        fields = _ROW_FIELDS[(model, sql)] = [
+            (columns[name].name, columns[name].python_value) if name in columns else (name, None)
+            for name, *_rest in cursor.description]
+    instance = model(__no_default__=1)
+    data = instance.__data__
+    for (name, convert), value in zip(fields, row):
+        data[name] = convert(value) if convert is not None and value is not None else value
+    instance._dirty.clear()
+    return instance
 
 
 _INSERT_SQL: dict[tuple, str] = {}

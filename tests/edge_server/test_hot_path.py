@@ -172,3 +172,19 @@ def test_keys_taken_before_the_upgrade_still_return_their_ticket(app, kiosk, cfg
         assert "idempotency_key" not in db.get_tables()
     again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": "old-key"})
     assert again.status_code == 200 and again.get_json()["ticket"]["id"] == first["ticket"]["id"]
+
+
+def test_the_raw_token_lookup_gives_a_device_with_typed_fields(app, demo):
+    """The kiosk's token is resolved by constant SQL with a column mapping worked out once: the Device it gives
+    has its dates as datetimes and its fields by name, on the first call and the next."""
+    from datetime import datetime
+
+    from edge_server.devices import device_for_token
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        for _ in range(2):
+            device = device_for_token(demo["kiosk_token"])
+            assert isinstance(device.created_at, datetime) and device.revoked_at is None
+            assert device.kind == "kiosk" and device.id > 0
+        assert device_for_token("not-a-token") is None
