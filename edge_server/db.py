@@ -113,7 +113,7 @@ def raw_first(model, sql: str, *params):
             for name, *_rest in cursor.description]
     instance = model(__no_default__=1)
     data = instance.__data__
-    for (name, convert), value in zip(fields, row):
+    for (name, convert), value in zip(fields, row, strict=True):
         data[name] = convert(value) if convert is not None and value is not None else value
     instance._dirty.clear()
     return instance
