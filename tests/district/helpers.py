@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import uuid
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -19,7 +20,8 @@ def sign_backup(secret: str, timestamp: int, name: str, body: bytes) -> dict:
 
 
 def today() -> str:
-    return datetime.now(timezone.utc).date().isoformat()
+    """The hub's business day (WIB, as its dashboard counts), not UTC's: from 00:00 to 07:00 WIB they differ."""
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
 
 
 def make_event(seq: int, event_type: str = "ticket.issued", day: str | None = None, event_id: str | None = None,
