@@ -82,7 +82,7 @@ def scan_to_greeting(kiosk, edge, runs: int = 20) -> list[float]:
 
 
 def tap_to_receipt(kiosk, runs: int = 20) -> list[float]:
-    from kivy.tests.common import UnitTestTouch
+    from tests.kiosk.harness import finger_touch
 
     times = []
     for _ in range(runs):
@@ -91,7 +91,7 @@ def tap_to_receipt(kiosk, runs: int = 20) -> list[float]:
         kiosk.wait_until(lambda: kiosk.screen.services, what="services")
         tile = kiosk.find("Administrasi Kependudukan")
         before = len(kiosk.receipts())
-        touch = UnitTestTouch(*tile.to_window(*tile.center))
+        touch = finger_touch(*tile.to_window(*tile.center))
         touch.touch_down()
         kiosk.pump(0.02)
         started = time.perf_counter()
