@@ -16,7 +16,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 import sdnotify
-from kiosk import messages, screens
+from kiosk import memory, messages, screens
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.i18n import Translator
@@ -120,6 +120,7 @@ class KioskApp(App):
         ]
         self._update_clock()
         self.go("home")
+        memory.freeze_startup_objects()
         self._events += self.notify_systemd()
 
     def notify_systemd(self) -> list[Any]:
@@ -203,6 +204,8 @@ class KioskApp(App):
         self.set_language(self.settings.language)
         self.root.ids.countdown.opacity = 0
         self.go("offline" if not self.controller.state.edge_online else "home")
+        # At the next frame, once home is on screen: the next resident does not wait for the collection.
+        Clock.schedule_once(lambda _dt: memory.release_visit_memory(), 0)
 
     def forget_resident(self) -> None:
         """Forget the resident without leaving the screen (an expired session)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import os
@@ -123,6 +124,42 @@ def configure_test_kivy(width: int = 800, height: int = 480) -> None:
     Config.add_section("input")
 
 
+@functools.cache
+def _finger_class() -> type:
+    from kivy.base import EventLoop
+    from kivy.input.motionevent import MotionEvent
+
+    class Finger(MotionEvent):
+        def depack(self, args: dict[str, float]) -> None:
+            self.sx, self.sy = args["x"], args["y"]
+            super().depack(args)
+
+        def touch_down(self) -> None:
+            EventLoop.post_dispatch_input("begin", self)
+
+        def touch_up(self) -> None:
+            EventLoop.post_dispatch_input("end", self)
+
+    return Finger
+
+
+def finger_touch(x: float, y: float) -> Any:
+    """One finger on the window at (x, y), sent through Kivy's event loop like a touch from the panel
+    (``touch_down()``, then ``touch_up()``).
+
+    The same as ``kivy.tests.common.UnitTestTouch``, which is not used here: importing that module brings pytest
+    and unittest into the kiosk process (about 7 MiB), and bench_kiosk.py measures that process's memory.
+    Kivy is imported only now, after the tests have configured it.
+    """
+    from kivy.base import EventLoop
+
+    window = EventLoop.window
+    finger = _finger_class()("finger", 99, {"x": x / (window.width - 1.0), "y": y / (window.height - 1.0)},
+                             is_touch=True, type_id="touch")
+    finger.profile = ["pos"]
+    return finger
+
+
 def start_kiosk(edge: EdgeProcess, receipts_dir: str, width: int = 800, height: int = 480,
                 **overrides: Any) -> KioskDriver:
     configure_test_kivy(width, height)
@@ -231,7 +268,6 @@ class KioskDriver:
     # ----- acting ------------------------------------------------------------------------------------------
     def tap(self, widget: Any) -> None:
         """A finger down and up on the widget's centre, through the window like a real touch."""
-        from kivy.tests.common import UnitTestTouch
         from kivy.uix.scrollview import ScrollView
 
         parent = widget.parent
@@ -242,7 +278,7 @@ class KioskDriver:
                 break
             parent = parent.parent
         x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
+        touch = finger_touch(x, y)
         touch.touch_down()
         self.pump(0.02)
         touch.touch_up()
