@@ -119,25 +119,6 @@ def raw_first(model, sql: str, *params):
     return instance
 
 
-_INSERT_SQL: dict[tuple, str] = {}
-
-
-def insert_instance(instance: Model, field_names: tuple[str, ...]) -> Model:
-    """INSERT a new model instance whose primary key is set, with a statement built once per model and columns
-    (`Model.create` rebuilds it on every call: most of a hot insert's CPU)."""
-    meta = type(instance)._meta
-    fields = [meta.fields[name] for name in field_names]
-    key = (meta.table_name, field_names)
-    sql = _INSERT_SQL.get(key)
-    if sql is None:
-        columns = ", ".join(f'"{field.column_name}"' for field in fields)
-        sql = _INSERT_SQL[key] = (f'INSERT INTO "{meta.table_name}" ({columns}) '
-                                  f"VALUES ({', '.join('?' * len(fields))})")
-    database.execute_sql(sql, [field.db_value(instance.__data__.get(field.name)) for field in fields])
-    instance._dirty.clear()
-    return instance
-
-
 _writers = threading.Lock()
 _writer_files: dict[str, tuple[int, int]] = {}  # database path -> (pid, fd of its .writelock file)
 

@@ -104,12 +104,6 @@ def statuses(clock) -> dict[int, dict]:
     return {s.id: service_status(s, schedules[s.id], now) for s in Service.select()}
 
 
-def refusal_for(service: Service, clock) -> str | None:
-    """The closed message when the hours (or a holiday) close `service` now; None when it may issue tickets.
-    Called by queue.service.issue_ticket after its own open/closed switch check."""
-    return refusal(service.name, load_schedule(service, clock.zone, clock.business_date()), clock.utcnow())
-
-
 def refusal(name: str, schedule: hours.Schedule, now: datetime) -> str | None:
     """The closed message of a service with this schedule at `now`, or None while it is open."""
     if hours.is_open(schedule, now):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,17 +74,7 @@ def position(entry: QueueEntry, waiting: Iterable[QueueEntry]) -> int:
 
 RECENT_DONE = 20  # the estimate's mean is over this many most recent service times
 USABLE_SERVICE_SECONDS = (10, 4 * 3600)  # shorter or longer is a slip of the finger, not a service time
-
-
-def average_service_minutes(durations_seconds: Sequence[float], default_minutes: float,
-                            recent: int = RECENT_DONE) -> float:
-    """Mean of the most recent service times, ignoring the absurd; the default before there is history.
-    (The hot path computes the same in SQL: queue/issuing.recent_service_seconds.)"""
-    low, high = USABLE_SERVICE_SECONDS
-    usable = [d for d in durations_seconds[-recent:] if low <= d <= high]
-    if not usable:
-        return default_minutes
-    return sum(usable) / len(usable) / 60.0
+# (the mean itself is computed in SQLite: queue/issuing.recent_service_seconds)
 
 
 def estimate_wait_minutes(ahead: int, avg_service_minutes: float, counters: int) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from peewee import fn
 
@@ -73,8 +74,6 @@ def issued(outcome: issuing.Outcome, service: ServiceEntry) -> issuing.Outcome:
 
 
 def _catalog():
-    from flask import current_app
-
     return current_app.extensions["queue_catalog"]
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from datetime import datetime, timedelta
+
+import pytest
 
 from anjungan_core.ids import time_ordered_token, time_ordered_uuid
 from edge_server import create_app
@@ -188,3 +191,38 @@ def test_the_raw_token_lookup_gives_a_device_with_typed_fields(app, demo):
             assert isinstance(device.created_at, datetime) and device.revoked_at is None
             assert device.kind == "kiosk" and device.id > 0
         assert device_for_token("not-a-token") is None
+
+
+def _finished(service_id: int, seconds: float, finished: datetime) -> None:
+    started = finished - timedelta(seconds=seconds)
+    database.execute_sql(
+        "INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, issued_at, "
+        "started_at, finished_at, recall_count, track_token, source, print_error) VALUES (?, ?, ?, '2026-01-05', "
+        "(SELECT count(*) + 1 FROM ticket WHERE service_id = ?), 0, 'done', ?, ?, ?, 0, ?, 'kiosk', '')",
+        (time_ordered_uuid(), service_id, service_id, service_id, started.isoformat(" "), started.isoformat(" "),
+         finished.isoformat(" "), time_ordered_token()))
+
+
+def test_recent_service_time_is_the_mean_of_the_last_twenty_sensible_ones(app):
+    """The estimate's service time: None before any history; then the mean of the 20 most recently finished,
+    leaving out the absurd (under 10 s, over 4 h) among them; older history does not count."""
+    from edge_server.queue import issuing
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        fresh = Service.create(code="Y", name="Uji").id
+        assert issuing.recent_service_seconds(fresh) is None
+        t0 = datetime(2026, 1, 5, 1, 0)
+        _finished(fresh, 120, t0)
+        _finished(fresh, 240, t0 + timedelta(minutes=10))
+        _finished(fresh, 2, t0 + timedelta(minutes=20))  # a slip of the finger
+        _finished(fresh, 99_999, t0 + timedelta(days=2))  # forgotten overnight
+        assert issuing.recent_service_seconds(fresh) == pytest.approx(180, abs=0.01)
+        other = Service.create(code="X", name="Uji 2").id
+        for i in range(50):
+            _finished(other, 3600, t0 + timedelta(hours=5, minutes=i))
+        for i in range(20):
+            _finished(other, 60, t0 + timedelta(days=1, minutes=i))
+        assert issuing.recent_service_seconds(other) == pytest.approx(60, abs=0.01)
+        assert issuing.wait_minutes(3, None, 2, 5.0) == 8  # the default before history: ceil(3 * 5 / 2)
+        assert issuing.wait_minutes(3, 60.0, 1, 5.0) == 3

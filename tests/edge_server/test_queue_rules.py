@@ -62,17 +62,6 @@ def test_forbidden_transitions(status, action):
         rules.next_status(status, action)
 
 
-def test_average_uses_default_before_history_and_ignores_absurd_durations():
-    assert rules.average_service_minutes([], 5.0) == 5.0
-    assert rules.average_service_minutes([2, 99999], 5.0) == 5.0
-    assert rules.average_service_minutes([120, 240], 5.0) == pytest.approx(3.0)
-
-
-def test_average_uses_only_recent_history():
-    durations = [3600] * 50 + [60] * 20
-    assert rules.average_service_minutes(durations, 5.0, recent=20) == pytest.approx(1.0)
-
-
 def test_wait_estimate_shares_work_across_counters():
     assert rules.estimate_wait_minutes(0, 5.0, 2) == 0
     assert rules.estimate_wait_minutes(4, 5.0, 1) == 20
