@@ -1,8 +1,8 @@
-"""Where a ticket stands, worked out on the hub from synced events; how fresh that is (pure)."""
+"""Where a ticket stands, worked out on the hub from synced events; how fresh that is (pure). The wait itself is
+the shared rule, anjungan_core.wait_estimate."""
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,19 +26,6 @@ def position(ticket: Waiting, waiting: Iterable[Waiting]) -> int:
     """How many waiting tickets of the same service come first (0 = next)."""
     key = order_key(ticket)
     return sum(1 for other in waiting if other.ticket_id != ticket.ticket_id and order_key(other) < key)
-
-
-def average_minutes(service_seconds: Sequence[int], default_minutes: float) -> float:
-    """Mean of recent service times (the absurd ignored, as on the edge); the default before there is history."""
-    usable = [s for s in service_seconds if 10 <= s <= 4 * 3600]
-    return sum(usable) / len(usable) / 60.0 if usable else default_minutes
-
-
-def wait_minutes(ahead: int, avg_minutes: float, counters: int) -> int:
-    """Minutes until a ticket with `ahead` before it is called, `counters` serving in parallel."""
-    if ahead <= 0:
-        return 0
-    return int(math.ceil(ahead * avg_minutes / max(1, counters)))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
+from anjungan_core import wait_estimate
+
 from ..clock import clock
 from ..models import Village
 from . import estimate
@@ -23,7 +25,6 @@ from .ratelimit import PerMinute
 
 public = Blueprint("public", __name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-RECENT_DONE = 20
 LETTER_STEPS = (0, 1, 2, 3, 4)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; " \
       "frame-ancestors 'none'"
@@ -137,11 +138,11 @@ def _ticket_numbers(ticket: PublicTicket) -> tuple[int, int]:
     recent = [t.service_seconds for t in PublicTicket.select(PublicTicket.service_seconds)
               .where((PublicTicket.village == ticket.village) & (PublicTicket.service == ticket.service)
                      & (PublicTicket.service_seconds.is_null(False)))
-              .order_by(PublicTicket.status_at.desc()).limit(RECENT_DONE)]
+              .order_by(PublicTicket.status_at.desc()).limit(wait_estimate.RECENT_DONE)]
     counters = (PublicTicket.select(PublicTicket.counter).distinct()
                 .where(same_queue & PublicTicket.counter.is_null(False)).count())
-    avg = estimate.average_minutes(recent, _cfg().public_service_minutes)
-    return ahead, estimate.wait_minutes(ahead, avg, counters)
+    avg = wait_estimate.average_minutes(recent, _cfg().public_service_minutes)
+    return ahead, wait_estimate.wait_minutes(ahead, avg, counters)
 
 
 @public.get("/t/<token>")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from anjungan_core import wait_estimate
 from anjungan_core.ids import time_ordered_token, time_ordered_uuid
 
 from ..db import database
@@ -29,7 +30,7 @@ _INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, busine
                   "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_key, "
                   "request_hash) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?, ?)")
 _KNOWN_KEY = "SELECT request_hash, id FROM ticket WHERE device_id = ? AND request_key = ? AND request_key IS NOT NULL"
-# The mean of the last RECENT_DONE service times, ignoring the absurd (rules.USABLE_SERVICE_SECONDS): one index
+# The mean of the last RECENT_DONE service times, ignoring the absurd (anjungan_core.wait_estimate): one index
 # range and the arithmetic in SQLite, not forty timestamps parsed in Python.
 _RECENT_SERVICE_SECONDS = (
     "SELECT avg(seconds) FROM (SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400 "
@@ -125,12 +126,13 @@ def position(service_id: int, business_date: date, priority: bool, issued_at: st
 
 
 def recent_service_seconds(service_id: int) -> float | None:
-    low, high = rules.USABLE_SERVICE_SECONDS
-    return database.execute_sql(_RECENT_SERVICE_SECONDS, (service_id, rules.RECENT_DONE, low, high)).fetchone()[0]
+    low, high = wait_estimate.USABLE_SERVICE_SECONDS
+    return database.execute_sql(_RECENT_SERVICE_SECONDS, (service_id, wait_estimate.RECENT_DONE, low,
+                                                          high)).fetchone()[0]
 
 
 def wait_minutes(ahead: int, recent_seconds: float | None, counters: int, default_minutes: float) -> int:
     """The estimate shown with a ticket: `ahead` tickets at the recent mean service time (the default before
     there is history), served by `counters` at once."""
     average = default_minutes if recent_seconds is None else recent_seconds / 60.0
-    return rules.estimate_wait_minutes(ahead, average, counters)
+    return wait_estimate.wait_minutes(ahead, average, counters)

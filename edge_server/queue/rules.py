@@ -1,7 +1,6 @@
 """The queue's rules as pure functions: numbering, ordering, transitions, estimates. No database, no clock."""
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,18 +69,6 @@ def position(entry: QueueEntry, waiting: Iterable[QueueEntry]) -> int:
     """How many of `waiting` come before `entry` (0 = next)."""
     key = order_key(entry)
     return sum(1 for other in waiting if other.id != entry.id and order_key(other) < key)
-
-
-RECENT_DONE = 20  # the estimate's mean is over this many most recent service times
-USABLE_SERVICE_SECONDS = (10, 4 * 3600)  # shorter or longer is a slip of the finger, not a service time
-# (the mean itself is computed in SQLite: queue/issuing.recent_service_seconds)
-
-
-def estimate_wait_minutes(ahead: int, avg_service_minutes: float, counters: int) -> int:
-    """Minutes until a ticket with `ahead` tickets before it is called, served by `counters` in parallel."""
-    if ahead <= 0:
-        return 0
-    return int(math.ceil(ahead * avg_service_minutes / max(1, counters)))
 
 
 def cap_reached(issued_today: int, daily_cap: int | None) -> bool:

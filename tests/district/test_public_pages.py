@@ -222,7 +222,8 @@ def test_behind_a_proxy_each_phone_has_its_own_limit(public_hub):
 
 
 def test_queue_order_and_estimates_are_the_edges():
-    from district.public.estimate import Waiting, average_minutes, freshness, position, wait_minutes
+    from anjungan_core.wait_estimate import average_minutes, wait_minutes
+    from district.public.estimate import Waiting, freshness, position
 
     second = datetime(2026, 12, 2, 1, 0, 0)
     a = Waiting("a", False, second, 7)

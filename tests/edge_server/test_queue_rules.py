@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from anjungan_core import wait_estimate
 from edge_server.display.words import call_sentence, number_words
 from edge_server.queue import rules
 from edge_server.queue.rules import QueueEntry
@@ -63,11 +64,11 @@ def test_forbidden_transitions(status, action):
 
 
 def test_wait_estimate_shares_work_across_counters():
-    assert rules.estimate_wait_minutes(0, 5.0, 2) == 0
-    assert rules.estimate_wait_minutes(4, 5.0, 1) == 20
-    assert rules.estimate_wait_minutes(4, 5.0, 2) == 10
-    assert rules.estimate_wait_minutes(3, 5.0, 0) == 15  # no counter assigned: still an honest estimate
-    assert rules.estimate_wait_minutes(1, 2.2, 1) == 3  # rounds up, never promises too soon
+    assert wait_estimate.wait_minutes(0, 5.0, 2) == 0
+    assert wait_estimate.wait_minutes(4, 5.0, 1) == 20
+    assert wait_estimate.wait_minutes(4, 5.0, 2) == 10
+    assert wait_estimate.wait_minutes(3, 5.0, 0) == 15  # no counter assigned: still an honest estimate
+    assert wait_estimate.wait_minutes(1, 2.2, 1) == 3  # rounds up, never promises too soon
 
 
 def test_daily_cap():
