@@ -80,6 +80,10 @@ def create_app(config=None, *, clock=None) -> Flask:
 
     _register_areas(app, csrf)
 
+    from .api.ticket_route import TicketRoute
+
+    app.wsgi_app = TicketRoute(app, app.wsgi_app, MAX_BODY)  # a kiosk's plain take, answered before Flask
+
     from .api import http_error_json
 
     webapp.json_errors(app, json_paths=("/api/", "/staff/api/", "/survey/"), http_error=http_error_json,

@@ -180,14 +180,13 @@ def _serve_workers(args, cfg) -> int:
 
     from .config import ConfigError
     from .display import stop_streams
-    from .https_server import bind_listener
-    from .workers_server import serve_workers
+    from .workers_server import reserve_port, serve_workers
 
     try:
-        sock = bind_listener(cfg.host, cfg.port)
+        held = reserve_port(cfg.host, cfg.port)
     except OSError as exc:
         raise ConfigError(f"config key 'port': cannot listen on {cfg.host}:{cfg.port}: {exc.strerror}") from None
-    port = sock.getsockname()[1]
+    port = held.getsockname()[1]
     cfg = replace(cfg, port=port)
     app, clock = _app_before_fork(args, cfg)
     host = cfg.host
@@ -197,7 +196,7 @@ def _serve_workers(args, cfg) -> int:
         sdnotify.ready(f"listening on port {port}")
         sdnotify.start_watchdog(lambda: _answers_health(host, port))
 
-    serve_workers(app, sock, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
+    serve_workers(app, held, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
                   start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
                   start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
                   stop_streams=lambda: stop_streams(app))

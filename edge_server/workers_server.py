@@ -1,5 +1,11 @@
-"""Serving plain HTTP from several worker processes (config `workers` > 1): gunicorn gthread workers, forked
-after the app is built and the database migrated, all on one listening socket and one SQLite database in WAL mode.
+"""Serving plain HTTP from several worker processes (config `workers` > 1): granian (HTTP in Rust, the WSGI app on
+a pool of Python threads in each worker), workers forked after the app is built and the database migrated, each
+with its own listening socket on the same port (SO_REUSEPORT: the kernel spreads the connections), all on one
+SQLite database in WAL mode.
+
+Why granian rather than gunicorn here: per request, gunicorn's HTTP handling in Python cost 0.25 ms of CPU and
+granian's 0.02-0.05 ms, measured with the same load client on an empty WSGI app (bench_queue's notes in
+docs/operator.md); a ticket costs about half a millisecond in all, so the server was a third of it.
 
 What must hold across processes, and how it does:
 - ticket numbers, rate limits, sessions, the outbox: in the database, under BEGIN IMMEDIATE;
@@ -16,10 +22,9 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-
-from .https_server import _Gunicorn, _stop_streams_before
 
 log = logging.getLogger("edge_server")
 
@@ -39,27 +44,96 @@ def run_when_locked(lock_path: Path, job: Callable[[], None]) -> threading.Threa
     return thread
 
 
-def serve_workers(app, sock: socket.socket, *, workers: int, threads: int, on_ready: Callable[[], None],
+def reserve_port(host: str, port: int) -> socket.socket:
+    """Hold ``host:port`` (0: any free port) for the workers' own listening sockets, which bind it with
+    SO_REUSEPORT: this socket is bound with it too but never listens, so it takes no connections. It is bound
+    first without SO_REUSEPORT, so a port another server already uses is an error, not a shared port.
+
+    :raises OSError: when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = host or "0.0.0.0"
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((address, port))
+        port = probe.getsockname()[1]
+    held = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        held.bind((address, port))
+    except OSError:
+        held.close()
+        raise
+    return held
+
+
+def serve_workers(app, held: socket.socket, *, workers: int, threads: int, on_ready: Callable[[], None],
                   start_worker: Callable[[], None], start_jobs: Callable[[], None], jobs_lock: Path,
                   stop_streams: Callable[[], None]) -> None:
-    """Serve `app` on `sock` from `workers` processes until stopped (SIGTERM: graceful, SIGINT: quick).
+    """Serve `app` on the port `held` reserves, from `workers` processes, until SIGTERM or SIGINT.
 
+    :param threads: Python threads per worker (requests answered at once, board streams included).
     :param start_worker: runs in every worker (its timekeeper); ``start_jobs`` in exactly one at a time.
+    :param stop_streams: ends the board's event streams, first thing when a worker is told to stop.
     """
+    from granian import Granian
+    from granian.constants import Interfaces
 
-    def when_ready(_arbiter) -> None:
-        on_ready()
+    host, port = held.getsockname()[:2]
 
-    def post_worker_init(worker) -> None:
+    def in_worker():
         start_worker()
         run_when_locked(jobs_lock, start_jobs)
-        _stop_streams_before(worker, stop_streams)
+        _stop_streams_first(stop_streams)
+        return app
 
-    _Gunicorn(app, {
-        "bind": [f"fd://{sock.detach()}"],
-        "workers": workers, "worker_class": "gthread", "threads": threads,
-        "timeout": 60, "graceful_timeout": 10, "keepalive": 5,
-        "when_ready": when_ready, "post_worker_init": post_worker_init,
-        "accesslog": None, "errorlog": "-", "loglevel": "warning", "proc_name": "anjungan-edge",
-        "limit_request_line": 8190,
-    }).run()
+    server = Granian("edge_server", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+                     blocking_threads=threads, backlog=1024, respawn_failed_workers=True, workers_kill_timeout=10,
+                     log_level="warning", log_dictconfig=_GRANIAN_LOGGING)
+    logging.getLogger("_granian").addFilter(_not_the_threads_hint)
+    threading.Thread(target=_when_accepting, args=(host, port, on_ready), name="ready", daemon=True).start()
+    server.serve(target_loader=in_worker, wrap_loader=False)
+    held.close()
+
+
+# granian's own messages (a worker killed or respawned) go through our handler and format, like everything else
+_GRANIAN_LOGGING = {"loggers": {"_granian": {"handlers": [], "propagate": True}}}
+
+
+def _not_the_threads_hint(record: logging.LogRecord) -> bool:
+    """granian advises fewer Python threads than `threads`; board streams each hold one, so we keep them."""
+    return "Python threads" not in record.getMessage()
+
+
+def _when_accepting(host: str, port: int, on_ready: Callable[[], None], timeout: float = 120.0) -> None:
+    """Call `on_ready` once a worker accepts connections on the port (the workers bind their own sockets after
+    the fork, so the parent knows it only by trying)."""
+    target = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((target, port), timeout=1).close()
+        except OSError:
+            time.sleep(0.02)
+            continue
+        on_ready()
+        return
+    log.error("no worker accepted connections on port %d within %.0f s", port, timeout)
+
+
+def _stop_streams_first(stop_streams: Callable[[], None]) -> None:
+    """granian's worker sets its own SIGTERM and SIGINT handlers after loading the app: wrap them as they are
+    installed, so a stopping worker ends the board's streams first (a stream would otherwise hold its thread and
+    the worker until it is killed)."""
+    import granian._signals as signals
+
+    installed = signals.set_main_signals
+
+    def set_main_signals(handler, reload_handler=None):
+        def first_the_streams(signum, frame):
+            stop_streams()
+            handler(signum, frame)
+
+        return installed(first_the_streams, reload_handler)
+
+    signals.set_main_signals = set_main_signals

@@ -21,14 +21,18 @@ def json_body() -> dict:
     return json_object()
 
 
+def device_for_authorization(header: str):
+    """The active device of an `Authorization: Bearer <device token>` header, or None."""
+    scheme, _sep, token = header.partition(" ")
+    return device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+
+
 def device_required(view):
     """Resolve `Authorization: Bearer <device token>` to g.device, or answer 401."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, token = header.partition(" ")
-        device = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        device = device_for_authorization(request.headers.get("Authorization", ""))
         if device is None:
             raise ApiError(401, "invalid_token", _("Token perangkat tidak ada atau tidak berlaku."))
         g.device = device

@@ -24,8 +24,8 @@ def services():
     return jsonify({"services": queue.services_overview(clock(), config().default_service_minutes)})
 
 
-def _ticket_body() -> tuple[str, bool]:
-    body = json_body()
+def ticket_request(body: dict) -> tuple[str, bool]:
+    """The service code and priority a take asks for. :raises ApiError: 400, saying what is wrong."""
     service_code = body.get("service")
     priority = body.get("priority", False)
     if not is_ascii_text(service_code, 1) or not service_code.isalpha():
@@ -36,6 +36,30 @@ def _ticket_body() -> tuple[str, bool]:
     if unknown:
         raise ApiError(400, "invalid_body", _("Kolom tidak dikenal: %(fields)s", fields=", ".join(sorted(unknown))))
     return service_code.upper(), priority
+
+
+def order_for(app, *, device_id: int, service_code: str, priority: bool, resident_id: int | None,
+              key: str | None) -> issuing.TicketOrder:
+    """The take a kiosk asks for. :raises ApiError: a bad Idempotency-Key, or a service that is unknown, off or
+    closed now; ClockUntrusted."""
+    fingerprint = ""
+    if key is not None:
+        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+            raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
+        fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()
+    return queue.ticket_order(service_code, clock=app.extensions["clock"], priority=priority, device_id=device_id,
+                              resident_id=resident_id, key=key, fingerprint=fingerprint)
+
+
+def take(app, order: issuing.TicketOrder) -> issuing.Outcome:
+    """Run the take as a group commit job with the takes of other kiosks arriving at the same moment."""
+    return app.extensions["group_commit"].run(lambda: issuing.take(order))
+
+
+def new_ticket_answer(app, order: issuing.TicketOrder, outcome: issuing.Outcome) -> dict:
+    """The 201 answer, built from what the take returned, without reading the ticket again."""
+    cfg = app.extensions["edge_config"]
+    return {"ticket": queue.new_ticket_json(order, outcome, cfg.public_pages_url(), cfg.default_service_minutes)}
 
 
 def resident_for_session() -> int | None:
@@ -52,32 +76,20 @@ def resident_for_session() -> int | None:
 def take_ticket():
     """Take a queue number; an Idempotency-Key makes a retry return the same ticket.
 
-    The hot path: the order is checked here (in the kiosk's language), the write runs as a group commit job
-    with the takes of other kiosks arriving at the same moment, and the answer is built from what the take
-    returned, without reading the ticket again.
+    The plainest take (no resident session, a new number) is usually answered before Flask by
+    api/ticket_route.py, with the same steps; this view answers every other case, and every refusal.
     """
-    with current_app.extensions["group_commit"].coming():
-        return _take_ticket()
-
-
-def _take_ticket():
-    service_code, priority = _ticket_body()
-    resident_id = resident_for_session()
-    key = request.headers.get("Idempotency-Key")
-    fingerprint = ""
-    if key is not None:
-        if not key.strip() or len(key) > MAX_KEY_LENGTH:
-            raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
-        fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()
-    order = queue.ticket_order(service_code, clock=clock(), priority=priority, device_id=g.device.id,
-                               resident_id=resident_id, key=key, fingerprint=fingerprint)
-    outcome = queue.issued(current_app.extensions["group_commit"].run(lambda: issuing.take(order)), order.service)
-    cfg = config()
+    app = current_app._get_current_object()
+    with app.extensions["group_commit"].coming():
+        service_code, priority = ticket_request(json_body())
+        order = order_for(app, device_id=g.device.id, service_code=service_code, priority=priority,
+                          resident_id=resident_for_session(), key=request.headers.get("Idempotency-Key"))
+        outcome = queue.issued(take(app, order), order.service)
     if outcome.kind == issuing.REPLAYED:
+        cfg = config()
         return jsonify({"ticket": queue.ticket_json(Ticket.get_by_id(outcome.ticket_id), cfg.public_pages_url(),
                                                     cfg.default_service_minutes)}), 200
-    return jsonify({"ticket": queue.new_ticket_json(order, outcome, cfg.public_pages_url(),
-                                                    cfg.default_service_minutes)}), 201
+    return jsonify(new_ticket_answer(app, order, outcome)), 201
 
 
 @kiosk_api.get("/tickets/<ticket_id>")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -128,3 +130,63 @@ def test_two_workers_number_tickets_without_duplicate_or_gap_and_run_the_jobs_on
         assert sorted(got) == list(range(1, len(got) + 1))
     assert sum(len(v) for v in numbers.values()) == 240
     assert sum("runs the background jobs" in line for line in server.log) == 1
+
+
+def test_a_board_stream_does_not_hold_the_workers_when_the_server_stops(two_workers):
+    """GIVEN two workers and board streams open on them WHEN the server gets SIGTERM THEN the streams end and
+    every process is gone within 3 s (a stream held its worker until it was killed, 10 s later)."""
+    server = two_workers
+    workers = _workers(server)
+    streams = []
+    for _ in range(4):
+        board = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        board.request("GET", "/display/events")
+        stream = board.getresponse()
+        assert stream.readline().startswith(b"retry")
+        streams.append(stream)
+    started = time.monotonic()
+    server.proc.send_signal(signal.SIGTERM)
+    server.proc.wait(10)
+    assert time.monotonic() - started < 3
+    for pid in workers:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
+    assert not any("Killing worker" in line for line in server.log)
+
+
+def test_a_worker_that_dies_is_replaced_and_the_jobs_move_to_a_live_one(two_workers):
+    """GIVEN two workers WHEN the one running the background jobs is killed THEN a new worker takes its place,
+    the other one takes over the jobs, and tickets are still served."""
+    server = two_workers
+    workers = _workers(server)
+    line = next(line for line in server.log if "runs the background jobs" in line)
+    jobs_worker = int(line.split("worker ")[1].split()[0])
+    assert jobs_worker in workers
+    os.kill(jobs_worker, signal.SIGKILL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        now = [int(p) for p in open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read().split()]
+        taken_over = sum("runs the background jobs" in line for line in server.log) == 2
+        if len(now) == 2 and jobs_worker not in now and taken_over:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"workers {now}, log: {''.join(server.log[-5:])}")
+    for _ in range(10):  # new connections, so both workers answer some
+        assert requests.post(f"{server.url}/api/v1/tickets", json={"service": "A"}, headers=server.kiosk_headers,
+                             timeout=10).status_code == 201
+
+
+def test_a_port_in_use_is_refused_not_shared(tmp_path):
+    """SO_REUSEPORT lets the workers share the port; it must not let a second server share a port in use."""
+    from edge_server.workers_server import reserve_port
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        with pytest.raises(OSError):
+            reserve_port("127.0.0.1", other.getsockname()[1])
+    held = reserve_port("127.0.0.1", 0)
+    try:
+        assert held.getsockname()[1] > 0
+    finally:
+        held.close()

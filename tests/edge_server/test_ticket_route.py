@@ -1,0 +1,105 @@
+"""POST /api/v1/tickets below Flask (api/ticket_route.py): a plain take is answered without Flask, every other
+case is handed to Flask untouched and answered there."""
+from __future__ import annotations
+
+import pytest
+
+from anjungan_core.ids import time_ordered_uuid
+from edge_server.api.ticket_route import TicketRoute
+from edge_server.models import OutboxEvent, Ticket
+
+
+@pytest.fixture
+def flask_calls(app):
+    """Counts the requests the route hands to Flask (which still answers them)."""
+    route = app.wsgi_app
+    assert isinstance(route, TicketRoute)
+    calls = []
+    flask_wsgi = route.wsgi_app
+
+    def counted(environ, start_response):
+        calls.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        return flask_wsgi(environ, start_response)
+
+    route.wsgi_app = counted
+    yield calls
+    route.wsgi_app = flask_wsgi
+
+
+def test_a_plain_take_is_answered_without_flask_and_equals_the_ticket_read_back(kiosk, flask_calls):
+    """GIVEN a kiosk with its token WHEN it takes a ticket with an Idempotency-Key THEN the answer is a 201
+    that Flask never saw, its ticket, outbox event and key are stored, and a GET (through Flask) says the same."""
+    key = time_ordered_uuid()
+    taken = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": key})
+    assert taken.status_code == 201 and taken.mimetype == "application/json"
+    assert flask_calls == []
+    ticket = taken.get_json()["ticket"]
+    stored = Ticket.get_by_id(ticket["id"])
+    assert stored.request_key == key and stored.status == "waiting"
+    assert OutboxEvent.select().where(OutboxEvent.type == "ticket.issued").count() >= 1
+    assert kiosk.get(f"/api/v1/tickets/{ticket['id']}").get_json() == taken.get_json()
+    assert flask_calls == [("GET", f"/api/v1/tickets/{ticket['id']}")]
+
+
+def test_a_retry_with_the_same_key_is_handed_to_flask_and_gets_the_same_ticket(kiosk, flask_calls):
+    key = {"Idempotency-Key": time_ordered_uuid()}
+    first = kiosk.post("/api/v1/tickets", json={"service": "B"}, headers=key)
+    again = kiosk.post("/api/v1/tickets", json={"service": "B"}, headers=key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["ticket"]["id"] == first.get_json()["ticket"]["id"]
+    assert flask_calls == [("POST", "/api/v1/tickets")]  # only the replay
+    conflict = kiosk.post("/api/v1/tickets", json={"service": "C"}, headers=key)
+    assert conflict.status_code == 409 and conflict.get_json()["error"]["code"] == "idempotency_conflict"
+
+
+@pytest.mark.parametrize(("headers", "body", "status", "code"), [
+    ({"Authorization": "Bearer not-a-token"}, {"service": "A"}, 401, "invalid_token"),
+    ({}, {"service": "A", "extra": 1}, 400, "invalid_body"),
+    ({}, {"service": "Z"}, 404, "unknown_service"),
+    ({}, [1, 2], 400, "invalid_json"),
+    ({"Idempotency-Key": " "}, {"service": "A"}, 400, "invalid_idempotency_key"),
+])
+def test_every_refusal_is_flasks_and_writes_nothing(kiosk, flask_calls, headers, body, status, code):
+    before = Ticket.select().count()
+    answer = kiosk.post("/api/v1/tickets", json=body, headers=headers)
+    assert answer.status_code == status and answer.get_json()["error"]["code"] == code
+    assert flask_calls == [("POST", "/api/v1/tickets")]
+    assert Ticket.select().count() == before
+
+
+def test_a_refusal_handed_over_is_in_the_language_flask_chooses(kiosk, flask_calls):
+    answer = kiosk.post("/api/v1/tickets?lang=en", json={"service": "Z"})
+    assert answer.status_code == 404
+    assert "Layanan" not in answer.get_json()["error"]["message"]
+
+
+def test_a_body_flask_must_judge_is_handed_over_whole(client, demo, flask_calls):
+    """A body without a length, or over 64 KiB, reaches Flask as it was sent."""
+    auth = {"Authorization": f"Bearer {demo['kiosk_token']}", "Content-Type": "application/json"}
+    too_big = client.post("/api/v1/tickets", data=b'{"service": "A", "x": "' + b"a" * 70_000 + b'"}', headers=auth)
+    assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "body_too_large"
+    empty = client.post("/api/v1/tickets", data=b"", headers=auth)
+    assert empty.status_code == 400 and empty.get_json()["error"]["code"] == "invalid_json"
+    assert flask_calls == [("POST", "/api/v1/tickets")] * 2
+
+
+def test_a_failed_take_is_handed_to_flask_which_answers_a_json_error(app, kiosk, flask_calls, monkeypatch):
+    """GIVEN a take that fails in the database WHEN a kiosk takes a ticket THEN nothing is stored, Flask gets the
+    request and answers the contract's JSON 500 (not a bare server error)."""
+    import edge_server.queue.issuing as issuing
+
+    def broken(order):
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(issuing, "take", broken)
+    before = Ticket.select().count()
+    answer = kiosk.post("/api/v1/tickets", json={"service": "A"})
+    assert answer.status_code == 500 and answer.get_json()["error"]["code"] == "internal_error"
+    assert flask_calls == [("POST", "/api/v1/tickets")]
+    assert Ticket.select().count() == before
+
+
+def test_other_routes_go_to_flask(kiosk, flask_calls):
+    assert kiosk.get("/api/v1/services").status_code == 200
+    assert kiosk.post("/api/v1/tickets/none/printed", json={"printed": True}).status_code == 404
+    assert [path for _method, path in flask_calls] == ["/api/v1/services", "/api/v1/tickets/none/printed"]
