@@ -46,7 +46,7 @@ class Ticket(BaseModel):
     business_date = DateField(index=True)
     number = IntegerField()
     priority = BooleanField(default=False)
-    status = CharField(default="waiting", index=True)
+    status = CharField(default="waiting")  # no index of its own (edge migration 33): the composites have it
     issued_at = DateTimeField()  # no index of its own (edge migration 32): the waiting-order index has it
     called_at = DateTimeField(null=True)
     started_at = DateTimeField(null=True)
@@ -54,7 +54,7 @@ class Ticket(BaseModel):
     # counter, staff, resident: partial indexes (WHERE ... IS NOT NULL) made by edge migration 31
     counter = ForeignKeyField(Counter, null=True, index=False)
     staff = ForeignKeyField(StaffUser, null=True, index=False)
-    device = ForeignKeyField(Device, null=True)
+    device = ForeignKeyField(Device, null=True, index=False)  # looked up with the key only (migrations 32, 33)
     resident_id = IntegerField(null=True)
     recall_count = IntegerField(default=0)
     track_token = CharField(unique=True)
