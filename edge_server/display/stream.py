@@ -74,7 +74,8 @@ class StreamHub:
 def peer_gone(environ: dict) -> Callable[[], bool]:
     """A cheap test, for each poll, of whether the client has hung up, so its slot is free within a poll rather
     than at the next failed heartbeat write. Waitress (with `channel_request_lookahead`) says so itself; under
-    gunicorn the client socket is polled for a hang-up (works under TLS too: no bytes are read)."""
+    gunicorn the client socket is polled for a hang-up (works under TLS too: no bytes are read). granian (`workers`
+    > 1) tells the app neither, so there the stream ends at its next heartbeat write (within HEARTBEAT_SECONDS)."""
     waitress_says = environ.get("waitress.client_disconnected")
     if callable(waitress_says):
         return waitress_says
