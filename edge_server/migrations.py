@@ -263,3 +263,13 @@ def _fewer_ticket_indexes(db: SqliteDatabase) -> None:
     # serves; device_id alone only a bare count. A kiosk's key lookup has its own index (migration 32).
     db.execute_sql("DROP INDEX IF EXISTS ticket_status")
     db.execute_sql("DROP INDEX IF EXISTS ticket_device_id")
+
+
+@migration(34, "queue hot path: kiosk tokens in the per-process catalog (a device paired, revoked or given a new "
+               "token bumps catalog_version)")
+def _devices_in_catalog(db: SqliteDatabase) -> None:
+    # Only what makes a token valid: a heartbeat's updates of a device's state do not reload the catalogs.
+    for name, event in (("insert", "INSERT"), ("delete", "DELETE"),
+                        ("update", "UPDATE OF token_hash, revoked_at")):
+        db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS catalog_version_device_{name} AFTER {event} ON device "
+                       "BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END")

@@ -21,10 +21,15 @@ def json_body() -> dict:
     return json_object()
 
 
+def bearer_token(header: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header, or "" (no header, another scheme)."""
+    scheme, _sep, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def device_for_authorization(header: str):
     """The active device of an `Authorization: Bearer <device token>` header, or None."""
-    scheme, _sep, token = header.partition(" ")
-    return device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    return device_for_token(bearer_token(header))
 
 
 def device_required(view):

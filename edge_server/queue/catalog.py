@@ -1,8 +1,9 @@
-"""Services, their hours and holidays, and how many counters serve each, as taking a ticket needs them: read
-once per change, not on every ticket.
+"""Services, their hours and holidays, how many counters serve each, and which device tokens are valid, as taking
+a ticket needs them: read once per change, not on every ticket.
 
-Any change to those tables bumps `catalog_version` (triggers, edge migration 31), so each process (each web server
-worker) reads one integer per ticket and reloads only when another process, the console or a CLI changed them.
+Any change to those tables bumps `catalog_version` (triggers, edge migrations 31 and 34: for devices, pairing,
+revoking or a new token), so each process (each web server worker) reads one integer per ticket and reloads only
+when another process, the console or a CLI changed them.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..info.schedule import load_schedules
 from ..models import CounterService, Service
 
 _VERSION = "SELECT version FROM catalog_version WHERE id = 1"
+_ACTIVE_DEVICES = "SELECT token_hash, id FROM device WHERE revoked_at IS NULL"
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,26 @@ class Catalog:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._services: dict[str, ServiceEntry] = {}
+        self._devices: dict[str, int] = {}  # token digest -> id, devices not revoked
 
     def service(self, code: str, zone: ZoneInfo, today: date) -> ServiceEntry | None:
         """The service with this ticket prefix, as the database has it now."""
+        self._fresh(zone, today)
+        return self._services.get(code)
+
+    def device_id(self, token_hash: str, zone: ZoneInfo, today: date) -> int | None:
+        """The id of the device (not revoked) whose token has this digest, as the database has it now."""
+        self._fresh(zone, today)
+        return self._devices.get(token_hash)
+
+    def _fresh(self, zone: ZoneInfo, today: date) -> None:
         key = (database.execute_sql(_VERSION).fetchone()[0], today, zone.key)
         if key != self._key:
             with self._lock:
                 if key != self._key:
                     self._services = _load(zone, today)
+                    self._devices = dict(database.execute_sql(_ACTIVE_DEVICES).fetchall())
                     self._key = key
-        return self._services.get(code)
 
 
 def _load(zone: ZoneInfo, today: date) -> dict[str, ServiceEntry]:

@@ -103,3 +103,30 @@ def test_other_routes_go_to_flask(kiosk, flask_calls):
     assert kiosk.get("/api/v1/services").status_code == 200
     assert kiosk.post("/api/v1/tickets/none/printed", json={"printed": True}).status_code == 404
     assert [path for _method, path in flask_calls] == ["/api/v1/services", "/api/v1/tickets/none/printed"]
+
+
+def test_a_kiosk_paired_or_revoked_meanwhile_is_known_at_once_and_a_heartbeat_reloads_nothing(app, client, kiosk,
+                                                                                               flask_calls):
+    """The route finds tokens in the per-process catalog: a kiosk registered after it was loaded takes tickets at
+    once, a revoked one is refused at once (by Flask, the route handing over), and a heartbeat (which updates the
+    device row) does not make the catalog reload."""
+    from edge_server.devices import register_device, revoke
+    from edge_server.models import Device
+
+    now = app.extensions["clock"].utcnow()
+    assert kiosk.post("/api/v1/tickets", json={"service": "A"}).status_code == 201  # the catalog is loaded
+    device, token = register_device("Anjungan 2", "kiosk", now)
+    second = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/tickets", json={"service": "A"}, headers=second).status_code == 201
+    assert flask_calls == []
+    catalog = app.extensions["queue_catalog"]
+    loaded = catalog._key
+    beat = client.post("/api/v1/devices/heartbeat", json={"printer": {"online": True, "paper": "low"},
+                                                         "scanner": {"connected": True}}, headers=second)
+    assert beat.status_code == 200
+    assert "low" in Device.get_by_id(device.id).printer  # the heartbeat wrote the row
+    assert client.post("/api/v1/tickets", json={"service": "A"}, headers=second).status_code == 201
+    assert catalog._key == loaded
+    revoke(device.id, now)
+    refused = client.post("/api/v1/tickets", json={"service": "A"}, headers=second)
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
