@@ -14,14 +14,15 @@ FORBIDDEN_KEYS = frozenset({"nik", "name", "nama", "no_kk", "kk", "pin", "rfid",
 
 _LAST_SEQ = (f"SELECT max(coalesce((SELECT max(seq) FROM {OutboxEvent._meta.table_name}), 0), "
              f"coalesce((SELECT max(acked_through) FROM {SyncState._meta.table_name}), 0))")
+# The next seq and the insert in one statement: every ticket taken passes here.
 _INSERT = (f"INSERT INTO {OutboxEvent._meta.table_name} (id, seq, type, occurred_at, business_date, data) "
-           "VALUES (?, ?, ?, ?, ?, ?)")
+           f"SELECT ?, ({_LAST_SEQ}) + 1, ?, ?, ?, ? RETURNING seq")
 
 
 def record_event(event_type: str, business_date: date, data: dict, occurred_at: datetime) -> int:
     """Append one event with the next gapless seq, and return the seq. Call inside `write_transaction()`.
 
-    Constant SQL (every ticket taken passes here): one statement of two index lookups for the seq, one insert.
+    Constant SQL (every ticket taken passes here): one insert whose seq is two index lookups.
     The id is time-ordered, so the id index grows at its end.
     :raises ValueError: if `data` carries an identity field.
     """
@@ -29,8 +30,6 @@ def record_event(event_type: str, business_date: date, data: dict, occurred_at: 
     if leaked:
         raise ValueError(f"outbox event {event_type} must not carry {sorted(leaked)}")
     # Pruned or renumbered rows must never let a seq restart below what the district already acknowledged.
-    seq = database.execute_sql(_LAST_SEQ).fetchone()[0] + 1
-    database.execute_sql(_INSERT, (time_ordered_uuid(), seq, event_type, occurred_at.isoformat(" "),
-                                   business_date.isoformat(), json.dumps(data, separators=(",", ":"),
-                                                                         sort_keys=True)))
-    return seq
+    return database.execute_sql(_INSERT, (time_ordered_uuid(), event_type, occurred_at.isoformat(" "),
+                                          business_date.isoformat(), json.dumps(data, separators=(",", ":"),
+                                                                                sort_keys=True))).fetchone()[0]

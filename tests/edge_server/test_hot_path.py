@@ -239,3 +239,19 @@ def test_a_ticket_is_written_to_the_indexes_some_query_needs_and_no_others(app):
     plan = " ".join(row[3] for row in database.execute_sql(
         "EXPLAIN QUERY PLAN SELECT * FROM ticket WHERE status = 'done' AND counter_id = 1").fetchall())
     assert "SCAN ticket" not in plan  # the survey's lookup still has an index (the partial counter one)
+
+
+def test_with_service_history_the_answer_to_a_take_still_equals_the_ticket_read_back(app, kiosk):
+    """The take reads its place and the recent service time in one statement; with history (a 10-minute mean)
+    and a queue, normal and priority, its answer is what the separate reads of a GET say."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        service_id = Service.get(Service.code == "A").id
+        now = datetime.utcnow()
+        for i in range(5):
+            _finished(service_id, 600, now - timedelta(minutes=i))
+    answers = [kiosk.post("/api/v1/tickets", json={"service": "A", "priority": i == 3}, headers=_key()).get_json()
+               for i in range(5)]
+    last = answers[-1]["ticket"]
+    assert answers[-1] == kiosk.get(f"/api/v1/tickets/{last['id']}").get_json()
+    assert last["position"] == 4 and last["estimated_wait_minutes"] >= 10  # behind 3 normal and 1 priority
