@@ -66,26 +66,22 @@ class TicketRoute:
         body = environ["wsgi.input"].read(int(length))
         return body if len(body) == int(length) else None
 
-    def _device_id(self, authorization: str) -> int | None:
-        """The kiosk's device, from the per-process catalog (api.device_required reads the row; both take only
-        tokens of devices not revoked)."""
-        token = bearer_token(authorization)
-        if not token:
-            return None
-        clock = self.app.extensions["clock"]
-        return self.app.extensions["queue_catalog"].device_id(token_digest(token), clock.zone, clock.business_date())
-
     def _take(self, environ, body: bytes) -> tuple[str, dict] | None:
         app = self.app
         with app.extensions["group_commit"].coming():
             try:
-                device_id = self._device_id(environ.get("HTTP_AUTHORIZATION", ""))
+                token = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+                clock = app.extensions["clock"]
+                # the kiosk's device from the per-process catalog (api.device_required reads the row; both
+                # take only tokens of devices not revoked), and the services from the same view
+                catalog = app.extensions["queue_catalog"].current(clock.zone, clock.business_date())
+                device_id = catalog.devices.get(token_digest(token)) if token else None
                 data = load_json(body) if device_id is not None else None
                 if not isinstance(data, dict):
                     return None
                 service_code, priority = ticket_request(data)
                 order = order_for(app, device_id=device_id, service_code=service_code, priority=priority,
-                                  resident_id=None, key=environ.get("HTTP_IDEMPOTENCY_KEY"))
+                                  resident_id=None, key=environ.get("HTTP_IDEMPOTENCY_KEY"), catalog=catalog)
                 outcome = take(app, order)
             except Exception:  # noqa: BLE001 (nothing was written: Flask answers it, refusal or error alike)
                 return None

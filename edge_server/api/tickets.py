@@ -39,7 +39,7 @@ def ticket_request(body: dict) -> tuple[str, bool]:
 
 
 def order_for(app, *, device_id: int, service_code: str, priority: bool, resident_id: int | None,
-              key: str | None) -> issuing.TicketOrder:
+              key: str | None, catalog=None) -> issuing.TicketOrder:
     """The take a kiosk asks for. :raises ApiError: a bad Idempotency-Key, or a service that is unknown, off or
     closed now; ClockUntrusted."""
     fingerprint = ""
@@ -48,7 +48,7 @@ def order_for(app, *, device_id: int, service_code: str, priority: bool, residen
             raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
         fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()
     return queue.ticket_order(service_code, clock=app.extensions["clock"], priority=priority, device_id=device_id,
-                              resident_id=resident_id, key=key, fingerprint=fingerprint)
+                              resident_id=resident_id, key=key, fingerprint=fingerprint, catalog=catalog)
 
 
 def take(app, order: issuing.TicketOrder) -> issuing.Outcome:

@@ -32,33 +32,36 @@ class ServiceEntry:
     schedule: hours.Schedule
 
 
+@dataclass(frozen=True)
+class CatalogView:
+    """What the database says now, for one request."""
+
+    services: dict[str, ServiceEntry]  # by ticket prefix
+    devices: dict[str, int]  # token digest -> id, devices not revoked
+
+
 class Catalog:
     """One per app (and so per process)."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._services: dict[str, ServiceEntry] = {}
-        self._devices: dict[str, int] = {}  # token digest -> id, devices not revoked
+        self._view = CatalogView({}, {})
 
-    def service(self, code: str, zone: ZoneInfo, today: date) -> ServiceEntry | None:
-        """The service with this ticket prefix, as the database has it now."""
-        self._fresh(zone, today)
-        return self._services.get(code)
-
-    def device_id(self, token_hash: str, zone: ZoneInfo, today: date) -> int | None:
-        """The id of the device (not revoked) whose token has this digest, as the database has it now."""
-        self._fresh(zone, today)
-        return self._devices.get(token_hash)
-
-    def _fresh(self, zone: ZoneInfo, today: date) -> None:
+    def current(self, zone: ZoneInfo, today: date) -> CatalogView:
+        """The catalog as the database has it now: one read of the version, a reload when it moved."""
         key = (database.execute_sql(_VERSION).fetchone()[0], today, zone.key)
         if key != self._key:
             with self._lock:
                 if key != self._key:
-                    self._services = _load(zone, today)
-                    self._devices = dict(database.execute_sql(_ACTIVE_DEVICES).fetchall())
+                    self._view = CatalogView(_load(zone, today),
+                                             dict(database.execute_sql(_ACTIVE_DEVICES).fetchall()))
                     self._key = key
+        return self._view
+
+    def service(self, code: str, zone: ZoneInfo, today: date) -> ServiceEntry | None:
+        """The service with this ticket prefix, as the database has it now."""
+        return self.current(zone, today).services.get(code)
 
 
 def _load(zone: ZoneInfo, today: date) -> dict[str, ServiceEntry]:

@@ -16,7 +16,7 @@ from ..inputs import bounded_int
 from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket
 from ..sync.outbox import record_event
 from . import issuing, rules
-from .catalog import ServiceEntry
+from .catalog import CatalogView, ServiceEntry
 
 _SERVICE_BY_CODE = f"SELECT * FROM {Service._meta.table_name} WHERE code = ? LIMIT 1"
 
@@ -45,13 +45,16 @@ def issue_ticket(service_code: str, *, clock: Clock, priority: bool = False, dev
 
 def ticket_order(service_code: str, *, clock: Clock, priority: bool = False, device_id: int | None = None,
                  resident_id: int | None = None, source: str = "kiosk", key: str | None = None,
-                 fingerprint: str = "") -> issuing.TicketOrder:
+                 fingerprint: str = "", catalog: CatalogView | None = None) -> issuing.TicketOrder:
     """The order for `issuing.take`, or the error a resident should read now: an unknown, switched-off or
-    closed (office hours, holiday) service."""
+    closed (office hours, holiday) service.
+
+    :param catalog: the request's view of the catalog, when it already has one (the ticket route)."""
     clock.require_trusted()
     today = clock.business_date()
     code = service_code.upper()[:1] if isinstance(service_code, str) else ""
-    service = _catalog().service(code, clock.zone, today)
+    view = catalog if catalog is not None else _catalog().current(clock.zone, today)
+    service = view.services.get(code)
     if service is None:
         raise ApiError(404, "unknown_service", _("Layanan %(code)s tidak ada.", code=str(service_code)[:8]))
     if not service.is_open:
