@@ -116,37 +116,41 @@ def _start_single_jobs(app) -> None:
 
 
 def _serve_tls(args, cfg) -> int:
-    """HTTPS on tls_port, plain HTTP on port (this machine: the app; the LAN: a redirect); see https_server.py."""
+    """HTTPS on tls_port from `cfg.workers` granian processes, plain HTTP on port beside it (this machine: the
+    app; the LAN: a redirect); see workers_server.py."""
     from dataclasses import replace
 
     import sdnotify
 
     from .config import ConfigError
     from .display import stop_streams
-    from .https_server import bind_listener, serve_https
     from .tls import CertificatePages, LanRedirect, load_certificate
+    from .workers_server import Tls, bind_listener, reserve_port, serve_workers
 
     certificate = load_certificate(cfg)  # a missing or mismatched file stops here, naming the key
     try:
         http_sock = bind_listener(cfg.host, cfg.port)
-        https_sock = bind_listener(cfg.host, cfg.tls_port)
+        held = reserve_port(cfg.host, cfg.tls_port)
     except OSError as exc:
         raise ConfigError(f"config key 'port'/'tls_port': cannot listen on {cfg.host}: {exc.strerror}") from None
-    port, tls_port = http_sock.getsockname()[1], https_sock.getsockname()[1]
+    port, tls_port = http_sock.getsockname()[1], held.getsockname()[1]
     cfg = replace(cfg, port=port, tls_port=tls_port)
     app, clock = _app_before_fork(args, cfg)
     host = cfg.host
 
     def on_ready() -> None:
         log.info("listening on http://%s:%d", host, port)
-        log.info("listening on https://%s:%d (certificate SHA-256 %s)", host, tls_port, certificate.fingerprint)
+        log.info("listening on https://%s:%d (certificate SHA-256 %s, %d worker processes)", host, tls_port,
+                 certificate.fingerprint, cfg.workers)
         sdnotify.ready(f"listening on ports {port} and {tls_port} (https)")
         sdnotify.start_watchdog(lambda: _answers_health(host, port))
 
     https_app = CertificatePages(app, certificate)
-    serve_https(https_app, LanRedirect(https_app, tls_port), https_sock, http_sock, threads=cfg.threads,
-                on_ready=on_ready, start_jobs=lambda: _start_background_jobs(app, cfg, clock),
-                stop_streams=lambda: stop_streams(app), certfile=cfg.tls_cert, keyfile=cfg.tls_key)
+    serve_workers(https_app, held, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
+                  start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
+                  start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
+                  stop_streams=lambda: stop_streams(app),
+                  tls=Tls(cfg.tls_cert, cfg.tls_key, LanRedirect(https_app, tls_port), http_sock))
     return 0
 
 

@@ -1,6 +1,6 @@
 """HTTPS on the village LAN: the certificate `provisioning edge` made, and the plain-HTTP side of the server.
 
-With ``tls_cert``/``tls_key`` set, the edge server listens twice (edge_server/https_server.py):
+With ``tls_cert``/``tls_key`` set, the edge server listens twice (edge_server/workers_server.py):
 
 - ``tls_port`` (8443): HTTPS, the whole app, plus ``/cert`` (a page with the certificate's fingerprint) and
   ``/cert.crt`` (the certificate to install in a staff browser);

@@ -1,7 +1,9 @@
-"""Serving plain HTTP from several worker processes (config `workers` > 1): granian (HTTP in Rust, the WSGI app on
-a pool of Python threads in each worker), workers forked after the app is built and the database migrated, each
-with its own listening socket on the same port (SO_REUSEPORT: the kernel spreads the connections), all on one
-SQLite database in WAL mode.
+"""Serving from worker processes: plain HTTP when `workers` > 1, and HTTPS (with a certificate) for any `workers`.
+granian (HTTP and TLS in Rust, the WSGI app on a pool of Python threads in each worker); workers forked after the
+app is built and the database migrated, each with its own listening socket on the same port (SO_REUSEPORT: the
+kernel spreads the connections), all on one SQLite database in WAL mode. With TLS, the plain-HTTP listener
+(this machine gets the app, the LAN a redirect: edge_server/tls.py) is one socket that every worker's waitress
+thread accepts on.
 
 Why granian rather than gunicorn here: per request, gunicorn's HTTP handling in Python cost 0.25 ms of CPU and
 granian's 0.02-0.05 ms, measured with the same load client on an empty WSGI app (bench_queue's notes in
@@ -25,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 log = logging.getLogger("edge_server")
 
@@ -42,6 +45,21 @@ def run_when_locked(lock_path: Path, job: Callable[[], None]) -> threading.Threa
     thread = threading.Thread(target=wait_and_run, name="jobs-lock", daemon=True)
     thread.start()
     return thread
+
+
+def bind_listener(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (0: any free port), inherited by every worker (the plain-HTTP
+    listener beside HTTPS). :raises OSError: when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host or "0.0.0.0", port))
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def reserve_port(host: str, port: int) -> socket.socket:
@@ -67,33 +85,58 @@ def reserve_port(host: str, port: int) -> socket.socket:
     return held
 
 
+class Tls(NamedTuple):
+    """HTTPS on the workers' port, and the plain-HTTP listener beside it (this machine: the app; the LAN: a
+    redirect, edge_server/tls.py), served by waitress on a thread of each worker from one shared socket."""
+
+    certfile: str
+    keyfile: str
+    plain_app: Callable
+    plain_sock: socket.socket
+
+
 def serve_workers(app, held: socket.socket, *, workers: int, threads: int, on_ready: Callable[[], None],
                   start_worker: Callable[[], None], start_jobs: Callable[[], None], jobs_lock: Path,
-                  stop_streams: Callable[[], None]) -> None:
+                  stop_streams: Callable[[], None], tls: Tls | None = None) -> None:
     """Serve `app` on the port `held` reserves, from `workers` processes, until SIGTERM or SIGINT.
 
     :param threads: Python threads per worker (requests answered at once, board streams included).
     :param start_worker: runs in every worker (its timekeeper); ``start_jobs`` in exactly one at a time.
     :param stop_streams: ends the board's event streams, first thing when a worker is told to stop.
+    :param tls: serve HTTPS (TLS 1.2 or newer) with a plain-HTTP listener beside it.
     """
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, SSLProtocols
 
     host, port = held.getsockname()[:2]
 
     def in_worker():
+        if tls is not None:
+            _serve_plain(tls.plain_app, tls.plain_sock, threads)
         start_worker()
         run_when_locked(jobs_lock, start_jobs)
         _stop_streams_first(stop_streams)
         return app
 
+    secure = {} if tls is None else {"ssl_cert": Path(tls.certfile), "ssl_key": Path(tls.keyfile),
+                                     "ssl_protocol_min": SSLProtocols.tls12}
     server = Granian("edge_server", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
                      blocking_threads=threads, backlog=1024, respawn_failed_workers=True, workers_kill_timeout=10,
-                     log_level="warning", log_dictconfig=_GRANIAN_LOGGING)
+                     log_level="warning", log_dictconfig=_GRANIAN_LOGGING, **secure)
     logging.getLogger("_granian").addFilter(_not_the_threads_hint)
     threading.Thread(target=_when_accepting, args=(host, port, on_ready), name="ready", daemon=True).start()
     server.serve(target_loader=in_worker, wrap_loader=False)
     held.close()
+
+
+def _serve_plain(plain_app, sock: socket.socket, threads: int) -> None:
+    """waitress on a thread of this worker, accepting on the listening socket every worker shares."""
+    from waitress import create_server
+
+    server = create_server(plain_app, sockets=[sock], threads=max(4, threads // 3), ident="anjungan-edge",
+                           channel_timeout=120, connection_limit=200,
+                           channel_request_lookahead=1)  # a board stream notices its client leaving at once
+    threading.Thread(target=server.run, name="edge-http", daemon=True).start()
 
 
 # granian's own messages (a worker killed or respawned) go through our handler and format, like everything else
