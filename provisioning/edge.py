@@ -26,6 +26,7 @@ from provisioning.units import install_unit, require_root
 EDGE_USER = "anjungan-edge"
 DATA_DIR = "/var/lib/anjungan/edge"
 CONFIG = "/etc/anjungan/edge.toml"
+WORKERS = 2
 UNIT = "anjungan-edge.service"
 ADMIN = "admin"
 TLS_DIR = "/etc/anjungan/tls"
@@ -129,6 +130,8 @@ def edge_config(existing: dict[str, object], opts: EdgeOptions, target: Target) 
         "port": opts.port or existing.get("port", 8080),
         "timezone": opts.timezone or existing.get("timezone", "Asia/Jakarta"),
         "data_dir": DATA_DIR,
+        # two web server processes: every Raspberry Pi since the 2 has four cores (docs/operator.md, benchmarks)
+        "workers": existing.get("workers", WORKERS),
     }
     if opts.district_url:
         values.update(district_url=opts.district_url, district_secret=opts.district_secret)

@@ -33,6 +33,7 @@ def test_writes_the_configuration_readable_by_the_service_only(provisioned):
     assert values["village_name"] == "Mojowarno"
     assert values["port"] == 8080
     assert values["data_dir"] == "/var/lib/anjungan/edge"
+    assert values["workers"] == 2  # the Pi's cores: two web server processes
     assert values["district_url"] == "https://hub.example.id"
     assert values["district_secret"] == "rahasia-desa"
     assert "rahasia-desa" not in first.stdout + first.stderr
@@ -77,11 +78,11 @@ def test_second_run_changes_nothing_and_makes_no_second_admin(provisioned):
 def test_keeps_keys_a_technician_added(tmp_path):
     config = tmp_path / "etc/anjungan/edge.toml"
     config.parent.mkdir(parents=True)
-    config.write_text('counter_printer = "usb://0416:5011"\nport = 9000\n')
+    config.write_text('counter_printer = "usb://0416:5011"\nport = 9000\nworkers = 1\n')
     result = run_provisioning(*ARGS[:5], "--root", str(tmp_path))
     assert result.returncode == 0, result.stderr
     values = tomllib.loads(config.read_text())
-    assert values["counter_printer"] == "usb://0416:5011" and values["port"] == 9000
+    assert values["counter_printer"] == "usb://0416:5011" and values["port"] == 9000 and values["workers"] == 1
 
 
 @pytest.mark.parametrize("args, words", [
