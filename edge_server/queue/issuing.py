@@ -89,30 +89,25 @@ def take(order: TicketOrder) -> Outcome:
 
 
 # A new ticket's place and the recent service time in one statement (each statement the take runs lets the GIL
-# go and come back, a thread switch when other requests are waiting for it): the tally, the probe behind the
-# ticket (tally._BEHIND) and _RECENT_SERVICE_SECONDS as scalar subqueries.
-_PLACE = ("SELECT (SELECT waiting FROM queue_tally WHERE service_id = ?1 AND business_date = ?2), "
-          "(SELECT waiting_priority FROM queue_tally WHERE service_id = ?1 AND business_date = ?2), "
-          "(SELECT count(*) FROM (SELECT 1 FROM ticket WHERE service_id = ?1 AND status = 'waiting' "
-          "AND business_date = ?2 AND priority = ?3 AND issued_at >= ?4 AND (issued_at > ?4 OR number > ?5) "
-          "AND id != ?6 LIMIT ?7)), "
-          "(SELECT avg(seconds) FROM (SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) "
-          "* 86400 AS seconds FROM ticket WHERE service_id = ?1 AND status = 'done' AND finished_at IS NOT NULL "
-          "ORDER BY finished_at DESC LIMIT ?8) WHERE seconds BETWEEN ?9 AND ?10)")
+# go and come back, a thread switch when other requests are waiting for it): the probe behind the ticket and the
+# recent mean as scalar subqueries, beside its service's tally row. Parameters: BEHIND's, the mean's, the tally's.
+_PLACE = (f"SELECT t.waiting, t.waiting_priority, ({tally.BEHIND}), ({_RECENT_SERVICE_SECONDS}) "
+          "FROM (SELECT 1) LEFT JOIN queue_tally AS t ON t.service_id = ? AND t.business_date = ?")
 
 
 def _place(service_id: int, business_date: date, priority: bool, issued_at: str, number: int,
            ticket_id: str) -> tuple[int, float | None]:
-    """`position` and `recent_service_seconds` of a ticket just taken, in one statement (the same rules)."""
+    """`position` and `recent_service_seconds` of a ticket just taken, in one statement."""
+    day = business_date.isoformat()
     low, high = wait_estimate.USABLE_SERVICE_SECONDS
     total, priority_waiting, later, recent = database.execute_sql(_PLACE, (
-        service_id, business_date.isoformat(), int(priority), issued_at, number, ticket_id, POSITION_SCAN,
-        wait_estimate.RECENT_DONE, low, high)).fetchone()
-    total, priority_waiting = total or 0, priority_waiting or 0
-    in_class = priority_waiting if priority else total - priority_waiting
-    if later < POSITION_SCAN and in_class > 0:
-        return max(0, (0 if priority else priority_waiting) + in_class - 1 - later), recent
-    return position(service_id, business_date, priority, issued_at, number, ticket_id), recent
+        service_id, rules.WAITING, day, int(priority), issued_at, issued_at, number, ticket_id, POSITION_SCAN,
+        service_id, wait_estimate.RECENT_DONE, low, high,
+        service_id, day)).fetchone()
+    ahead = _ahead_from_tally(total or 0, priority_waiting or 0, priority, later)
+    if ahead is None:
+        ahead = position(service_id, business_date, priority, issued_at, number, ticket_id)
+    return ahead, recent
 
 
 _AHEAD = ("SELECT count(*) FROM ticket WHERE service_id = ? AND status = 'waiting' AND business_date = ? AND id != ? "
@@ -142,14 +137,22 @@ def position(service_id: int, business_date: date, priority: bool, issued_at: st
     the cost is bounded by the shorter side of the queue, never by its length.
     """
     total, priority_waiting = tally.waiting(service_id, business_date)
-    in_class = priority_waiting if priority else total - priority_waiting
-    before_class = 0 if priority else priority_waiting
     later = tally.behind(service_id, business_date, priority, issued_at, number, ticket_id, POSITION_SCAN)
-    if later < POSITION_SCAN and in_class > 0:
-        return max(0, before_class + in_class - 1 - later)
+    ahead = _ahead_from_tally(total, priority_waiting, priority, later)
+    if ahead is not None:
+        return ahead
     flag = int(priority)
     return database.execute_sql(_AHEAD, (service_id, business_date.isoformat(), ticket_id, flag, flag, issued_at,
                                          issued_at, number)).fetchone()[0]
+
+
+def _ahead_from_tally(total: int, priority_waiting: int, priority: bool, later: int) -> int | None:
+    """Those ahead from the tally less those behind in the ticket's own class; None when more than POSITION_SCAN
+    are behind it (then it is counted from the front)."""
+    in_class = priority_waiting if priority else total - priority_waiting
+    if later < POSITION_SCAN and in_class > 0:
+        return max(0, (0 if priority else priority_waiting) + in_class - 1 - later)
+    return None
 
 
 def recent_service_seconds(service_id: int) -> float | None:

@@ -51,7 +51,7 @@ def waiting(service_id: int, business_date: date) -> tuple[int, int]:
     return (row[0], row[1]) if row else (0, 0)
 
 
-_BEHIND = ("SELECT count(*) FROM (SELECT 1 FROM ticket WHERE service_id = ? AND status = ? AND business_date = ? "
+BEHIND = ("SELECT count(*) FROM (SELECT 1 FROM ticket WHERE service_id = ? AND status = ? AND business_date = ? "
            "AND priority = ? AND issued_at >= ? AND (issued_at > ? OR number > ?) AND id != ? LIMIT ?)")
 # (`issued_at >= ?` first: written as an OR, SQLite with bound parameters scans the whole priority class.)
 
@@ -60,5 +60,5 @@ def behind(service_id: int, business_date: date, priority: bool, issued_at: str,
            limit: int) -> int:
     """How many of the same priority class wait behind a ticket, counting at most `limit` (an index range scan
     from the ticket to the back of the queue: one row for a ticket just taken)."""
-    return database.execute_sql(_BEHIND, (service_id, rules.WAITING, business_date.isoformat(), int(priority),
+    return database.execute_sql(BEHIND, (service_id, rules.WAITING, business_date.isoformat(), int(priority),
                                           issued_at, issued_at, number, ticket_id, limit)).fetchone()[0]
