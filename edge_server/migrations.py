@@ -273,3 +273,16 @@ def _devices_in_catalog(db: SqliteDatabase) -> None:
                         ("update", "UPDATE OF token_hash, revoked_at")):
         db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS catalog_version_device_{name} AFTER {event} ON device "
                        "BEGIN UPDATE catalog_version SET version = version + 1 WHERE id = 1; END")
+
+
+@migration(35, "outbox: the acked_at index holds acknowledged events only (the unacknowledged are found by seq), "
+               "so a new event writes one index fewer")
+def _acked_only_index(db: SqliteDatabase) -> None:
+    db.execute_sql("DROP INDEX IF EXISTS outbox_event_acked_at")
+    db.execute_sql("CREATE INDEX outbox_event_acked_at ON outbox_event (acked_at) WHERE acked_at IS NOT NULL")
+    # From here on the unacknowledged are looked for above sync_state.acked_through only: should any older event
+    # wait below it, the mark comes down to just under it, so it is sent (the hub stores an event once).
+    if "sync_state" in db.get_tables():
+        db.execute_sql("UPDATE sync_state SET acked_through = min(acked_through, (SELECT min(seq) - 1 FROM "
+                       "outbox_event WHERE acked_at IS NULL)) "
+                       "WHERE EXISTS (SELECT 1 FROM outbox_event WHERE acked_at IS NULL)")

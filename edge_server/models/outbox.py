@@ -11,7 +11,7 @@ class OutboxEvent(BaseModel):
     occurred_at = DateTimeField()  # naive UTC
     business_date = DateField()
     data = TextField()  # JSON, never a NIK or a name
-    acked_at = DateTimeField(null=True, index=True)
+    acked_at = DateTimeField(null=True)  # indexed where set only (edge migration 35; sync/store.py _unacked)
 
 
 class SyncState(BaseModel):

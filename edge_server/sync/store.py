@@ -27,12 +27,19 @@ def _update_state(**changes) -> None:
     SyncState.update(**changes).where(SyncState.id == state.id).execute()
 
 
+def _unacked():
+    """The events not acknowledged yet. They are always the newest: everything up to the state's acked_through
+    is acknowledged (mark_acked and renumber move both in one transaction), so the seq index finds them, and the
+    index on acked_at holds only acknowledged events (edge migration 35: a new event writes one index fewer)."""
+    return (OutboxEvent.seq > sync_state().acked_through) & OutboxEvent.acked_at.is_null()
+
+
 def pending_count() -> int:
-    return OutboxEvent.select().where(OutboxEvent.acked_at.is_null()).count()
+    return OutboxEvent.select().where(_unacked()).count()
 
 
 def pending_ids() -> set[str]:
-    return {row.id for row in OutboxEvent.select(OutboxEvent.id).where(OutboxEvent.acked_at.is_null())}
+    return {row.id for row in OutboxEvent.select(OutboxEvent.id).where(_unacked())}
 
 
 def unacked_among(ids: set[str]) -> int:
@@ -50,8 +57,7 @@ def unacked_among(ids: set[str]) -> int:
 
 def pending_events(limit: int) -> list[dict]:
     """The oldest unacknowledged events as contract JSON, in seq order."""
-    rows = (OutboxEvent.select().where(OutboxEvent.acked_at.is_null())
-            .order_by(OutboxEvent.seq).limit(limit))
+    rows = OutboxEvent.select().where(_unacked()).order_by(OutboxEvent.seq).limit(limit)
     return [event_json(r.id, r.seq, r.type, r.occurred_at, r.business_date, r.data) for r in rows]
 
 
@@ -68,7 +74,8 @@ def mark_acked(acked_through: int, now: datetime) -> int:
             (OutboxEvent.update(acked_at=None)
              .where(OutboxEvent.seq > acked_through).execute())
         covered = (OutboxEvent.update(acked_at=now)
-                   .where((OutboxEvent.seq <= acked_through) & OutboxEvent.acked_at.is_null()).execute())
+                   .where((OutboxEvent.seq > state.acked_through) & (OutboxEvent.seq <= acked_through)
+                          & OutboxEvent.acked_at.is_null()).execute())
         SyncState.update(acked_through=acked_through, last_success=now, last_error="", failures=0).where(
             SyncState.id == state.id).execute()
     return covered
@@ -84,9 +91,8 @@ def renumber(acked_through: int, conflict_seq: int | None, now: datetime) -> int
     with write_transaction():
         if conflict_seq is not None:
             (OutboxEvent.update(acked_at=now)
-             .where((OutboxEvent.seq < conflict_seq) & OutboxEvent.acked_at.is_null()).execute())
-        movers = list(OutboxEvent.select(OutboxEvent.id, OutboxEvent.seq)
-                      .where(OutboxEvent.acked_at.is_null()).order_by(OutboxEvent.seq))
+             .where(_unacked() & (OutboxEvent.seq < conflict_seq)).execute())
+        movers = list(OutboxEvent.select(OutboxEvent.id, OutboxEvent.seq).where(_unacked()).order_by(OutboxEvent.seq))
         if not movers:
             return 0
         floor = (OutboxEvent.select(fn.MAX(OutboxEvent.seq))

@@ -241,3 +241,41 @@ def test_staff_sync_page_shows_state_and_syncs_now(edge, admin, worker):
     edge.extensions["sync_worker"] = worker
     answer = admin.post("/staff/sync", data={"csrf_token": token})
     assert answer.status_code == 302 and worker.wakeup.is_set()
+
+
+def test_new_events_skip_the_acked_index_and_pending_is_found_by_seq(edge, district, worker):
+    """Edge migration 35: the acked_at index holds acknowledged events only, so a new event writes one index
+    fewer; the unacknowledged are found above acked_through through the seq index, and all of them still go."""
+    from edge_server.db import database
+
+    with edge.app_context():
+        indexes = {row[1]: row[4] for row in database.execute_sql("PRAGMA index_list(outbox_event)").fetchall()}
+        assert indexes["outbox_event_acked_at"] == 1  # partial
+        queue_day(edge, issued=3, served=1, no_show=0)
+        plan = " ".join(row[3] for row in database.execute_sql(
+            "EXPLAIN QUERY PLAN SELECT * FROM outbox_event WHERE seq > 0 AND acked_at IS NULL ORDER BY seq"))
+        assert "outbox_event_seq" in plan
+        pending = store.pending_count()
+    assert pending == OutboxEvent.select().count() > 0
+    assert worker.cycle().ok
+    assert store.pending_count() == 0
+    expected = edge_counts(edge) | {"last_seq": OutboxEvent.select().count()}
+    assert district_counts(district, CODE, _today(edge)) == expected
+
+
+def test_the_migration_brings_acked_through_down_to_an_event_still_waiting_below_it(edge):
+    """Should an older database hold an unacknowledged event under acked_through, migration 35 lowers the mark
+    so that event is sent rather than skipped."""
+    from edge_server.db import database
+    from edge_server.migrations import _acked_only_index
+
+    queue_day(edge, issued=4, served=0, no_show=0)
+    with edge.app_context():
+        seqs = sorted(e.seq for e in OutboxEvent.select())
+        state = store.sync_state()
+        OutboxEvent.update(acked_at=edge.extensions["clock"].utcnow()).where(OutboxEvent.seq != seqs[1]).execute()
+        SyncState.update(acked_through=seqs[-1]).where(SyncState.id == state.id).execute()
+        assert store.pending_count() == 0  # the event below the mark is out of sight
+        _acked_only_index(database.obj)
+        assert store.sync_state().acked_through == seqs[1] - 1
+        assert store.pending_ids() == {OutboxEvent.get(OutboxEvent.seq == seqs[1]).id}
