@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from peewee import fn
 
 from ..clock import Clock, to_iso
 from ..db import database, raw_first, write_transaction
@@ -15,7 +14,7 @@ from ..info import schedule as office_hours
 from ..inputs import bounded_int
 from ..models import CallEvent, Counter, CounterService, Service, StaffUser, Ticket
 from ..sync.outbox import record_event
-from . import issuing, rules
+from . import issuing, rules, tally
 from .catalog import CatalogView, ServiceEntry
 
 _SERVICE_BY_CODE = f"SELECT * FROM {Service._meta.table_name} WHERE code = ? LIMIT 1"
@@ -268,13 +267,10 @@ def new_ticket_json(order: issuing.TicketOrder, outcome: issuing.Outcome, base_u
 def services_overview(clock: Clock, default_minutes: float = 5.0) -> list[dict]:
     """Every service with how many wait today and the wait a new ticket would have."""
     today = clock.business_date()
-    waiting = dict(Ticket.select(Ticket.service, fn.COUNT(Ticket.id))
-                   .where((Ticket.status == rules.WAITING) & (Ticket.business_date == today))
-                   .group_by(Ticket.service).tuples())
     out = []
     hours_status = office_hours.statuses(clock)  # open (switch and hours), opens_at, closed_reason
     for service in Service.select().order_by(Service.sort_order, Service.code):
-        n = waiting.get(service.id, 0)
+        n = tally.waiting(service.id, today)[0]  # the trigger-kept count: one key lookup, not a count of tickets
         out.append({
             "code": service.code, "name": service.name, **hours_status[service.id], "waiting": n,
             "estimated_wait_minutes": _wait(service.id, n, default_minutes),

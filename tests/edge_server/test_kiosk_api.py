@@ -318,3 +318,22 @@ def test_openapi_describes_every_api_route(app, client):
         assert path in spec["paths"], path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in spec["paths"][path], (method, path)
+
+
+def test_services_waiting_follows_calls_and_a_finished_day(app, kiosk):
+    """The waiting count comes from the trigger-kept tally: a call takes one off at once, and yesterday's
+    waiting tickets do not count today."""
+    from datetime import timedelta
+
+    from edge_server.queue import service as queue
+
+    for _ in range(3):
+        kiosk.post("/api/v1/tickets", json={"service": "A"})
+    clock = app.extensions["clock"]
+    with app.app_context():
+        assert queue.call_next(1, clock=clock) is not None
+    services = {s["code"]: s for s in kiosk.get("/api/v1/services").get_json()["services"]}
+    assert services["A"]["waiting"] == 2
+    clock.travel(timedelta(days=1))
+    services = {s["code"]: s for s in kiosk.get("/api/v1/services").get_json()["services"]}
+    assert services["A"]["waiting"] == 0
