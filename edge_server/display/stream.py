@@ -16,6 +16,9 @@ from pathlib import Path
 
 POLL_SECONDS = 0.05  # a stat of the WAL file when nothing moved: a call reaches the board within ~0.05 s
 HEARTBEAT_SECONDS = 15.0
+# Where the server cannot tell that a client hung up (granian: `peer_gone` is None), writes find it out: the
+# first write after a hang-up still succeeds, the next fails, so a slot is free within two of these.
+BLIND_HEARTBEAT_SECONDS = 2.0
 MAX_STREAM_SECONDS = 900.0
 RETRY_MILLISECONDS = 3000
 
@@ -71,17 +74,18 @@ class StreamHub:
         self.stopping.set()
 
 
-def peer_gone(environ: dict) -> Callable[[], bool]:
+def peer_gone(environ: dict) -> Callable[[], bool] | None:
     """A cheap test, for each poll, of whether the client has hung up, so its slot is free within a poll rather
     than at the next failed heartbeat write. Waitress (with `channel_request_lookahead`) says so itself; under
-    gunicorn the client socket is polled for a hang-up (works under TLS too: no bytes are read). granian (`workers`
-    > 1) tells the app neither, so there the stream ends at its next heartbeat write (within HEARTBEAT_SECONDS)."""
+    gunicorn the client socket is polled for a hang-up (works under TLS too: no bytes are read). None where the
+    server tells the app neither (granian, `workers` > 1 or HTTPS): the stream then writes a heartbeat every
+    BLIND_HEARTBEAT_SECONDS, and the failed write ends it."""
     waitress_says = environ.get("waitress.client_disconnected")
     if callable(waitress_says):
         return waitress_says
     sock = environ.get("gunicorn.socket")
     if sock is None or not hasattr(select, "poll"):
-        return lambda: False
+        return None
     poller = select.poll()
     poller.register(sock.fileno(), getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR)
 

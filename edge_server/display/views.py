@@ -13,7 +13,7 @@ from ..errors import ApiError
 from ..inputs import bounded_int
 from ..models import CallEvent
 from . import board
-from .stream import DatabaseWatch, call_stream, peer_gone
+from .stream import BLIND_HEARTBEAT_SECONDS, DatabaseWatch, call_stream, peer_gone
 
 display = Blueprint("display", __name__, url_prefix="/display")
 
@@ -110,9 +110,12 @@ def events():
         response.headers["Retry-After"] = "5"
         return response
     start = board.resume_point(_asked_last_id(), board.last_event_id())
-    options = current_app.extensions["display_stream_options"]
+    options = dict(current_app.extensions["display_stream_options"])
+    gone = peer_gone(request.environ)
+    if gone is None:  # no hang-up test here: frequent heartbeats find a client that left
+        options["heartbeat"] = min(options["heartbeat"], BLIND_HEARTBEAT_SECONDS)
     fetch_after = _poller(current_app.extensions["edge_config"].database_path)
-    response = Response(call_stream(fetch_after, start, hub, gone=peer_gone(request.environ), **options),
+    response = Response(call_stream(fetch_after, start, hub, gone=gone or (lambda: False), **options),
                         mimetype="text/event-stream")
     response.call_on_close(hub.closer(client))
     response.headers["Cache-Control"] = "no-cache"

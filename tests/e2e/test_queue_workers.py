@@ -214,3 +214,43 @@ def test_schemathesis_over_http_finds_no_server_error_on_the_ticket_route(two_wo
     print(f"schemathesis over HTTP: {ran} cases; answers: {dict(sorted(statuses.items()))}")
     assert not failures, "\n\n".join(failures[:10])
     assert ran >= 100 and statuses["POST /tickets 201"] > 0, statuses
+
+
+def _open_stream(server) -> tuple[socket.socket, int]:
+    """A raw board stream connection and the status it got."""
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    sock.sendall(b"GET /display/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    status = int(sock.recv(4096).split(b" ", 2)[1])
+    return sock, status
+
+
+def test_board_streams_whose_tvs_vanished_free_their_slots_within_seconds(tmp_path):
+    """GIVEN two workers with room for 2 board streams each, all 4 taken WHEN the 4 TVs vanish (their
+    connections drop without a word) THEN a new stream is accepted within 8 s: granian cannot tell the app a
+    client left, so heartbeats every 2 s find out (at 15 s a slot stayed taken for up to 30 s)."""
+    server = EdgeServerProcess(tmp_path / "edge", env={"ANJUNGAN_WORKERS": "2", "ANJUNGAN_THREADS": "6"}).start()
+    try:
+        held, refused = [], 0
+        for _ in range(60):
+            sock, status = _open_stream(server)
+            if status == 200:
+                held.append(sock)
+            else:
+                sock.close()
+                refused += 1
+                if len(held) == 4:
+                    break
+        assert len(held) == 4 and refused, "both workers' stream slots should be full"
+        for sock in held:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.close()  # a reset, as a TV that lost its power
+        gone = time.monotonic()
+        while True:
+            sock, status = _open_stream(server)
+            sock.close()
+            if status == 200:
+                break
+            assert time.monotonic() - gone < 8, "no stream slot came free"
+            time.sleep(0.3)
+    finally:
+        server.stop()
