@@ -25,6 +25,10 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10000,
     "cache_size": -8000,
+    # Checkpoint every 4,000 WAL pages (4 MiB) rather than SQLite's 1,000: a checkpoint copies each page the WAL
+    # holds once, and the pages a ticket dirties are mostly the same few leaves, so fewer checkpoints write less
+    # to the SD card (bench_queue, one kiosk: 26,500 -> 21,500 bytes per ticket).
+    "wal_autocheckpoint": 4000,
 }
 
 
