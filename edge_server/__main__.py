@@ -123,9 +123,8 @@ def _serve_tls(args, cfg) -> int:
     import sdnotify
 
     from .config import ConfigError
-    from .display import stop_streams
     from .tls import CertificatePages, LanRedirect, load_certificate
-    from .workers_server import Tls, bind_listener, reserve_port, serve_workers
+    from .workers_server import Tls, bind_listener, reserve_port
 
     certificate = load_certificate(cfg)  # a missing or mismatched file stops here, naming the key
     try:
@@ -146,12 +145,21 @@ def _serve_tls(args, cfg) -> int:
         sdnotify.start_watchdog(lambda: _answers_health(host, port))
 
     https_app = CertificatePages(app, certificate)
-    serve_workers(https_app, held, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
-                  start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
-                  start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
-                  stop_streams=lambda: stop_streams(app),
+    _fork_workers(https_app, app, clock, cfg, held, on_ready,
                   tls=Tls(cfg.tls_cert, cfg.tls_key, LanRedirect(https_app, tls_port), http_sock))
     return 0
+
+
+def _fork_workers(served, app, clock, cfg, held, on_ready, tls=None) -> None:
+    """`served` (the app, or it behind the certificate pages) from `cfg.workers` granian processes: a timekeeper
+    in each, the single jobs in the one holding jobs.lock, the board streams ended first on a stop."""
+    from .display import stop_streams
+    from .workers_server import serve_workers
+
+    serve_workers(served, held, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
+                  start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
+                  start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
+                  stop_streams=lambda: stop_streams(app), tls=tls)
 
 
 def _app_before_fork(args, cfg):
@@ -183,8 +191,7 @@ def _serve_workers(args, cfg) -> int:
     import sdnotify
 
     from .config import ConfigError
-    from .display import stop_streams
-    from .workers_server import reserve_port, serve_workers
+    from .workers_server import reserve_port
 
     try:
         held = reserve_port(cfg.host, cfg.port)
@@ -200,10 +207,7 @@ def _serve_workers(args, cfg) -> int:
         sdnotify.ready(f"listening on port {port}")
         sdnotify.start_watchdog(lambda: _answers_health(host, port))
 
-    serve_workers(app, held, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
-                  start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
-                  start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
-                  stop_streams=lambda: stop_streams(app))
+    _fork_workers(app, app, clock, cfg, held, on_ready)
     return 0
 
 

@@ -27,17 +27,12 @@ def bearer_token(header: str) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def device_for_authorization(header: str):
-    """The active device of an `Authorization: Bearer <device token>` header, or None."""
-    return device_for_token(bearer_token(header))
-
-
 def device_required(view):
     """Resolve `Authorization: Bearer <device token>` to g.device, or answer 401."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        device = device_for_authorization(request.headers.get("Authorization", ""))
+        device = device_for_token(bearer_token(request.headers.get("Authorization", "")))
         if device is None:
             raise ApiError(401, "invalid_token", _("Token perangkat tidak ada atau tidak berlaku."))
         g.device = device

@@ -59,10 +59,6 @@ class Catalog:
                     self._key = key
         return self._view
 
-    def service(self, code: str, zone: ZoneInfo, today: date) -> ServiceEntry | None:
-        """The service with this ticket prefix, as the database has it now."""
-        return self.current(zone, today).services.get(code)
-
 
 def _load(zone: ZoneInfo, today: date) -> dict[str, ServiceEntry]:
     schedules = load_schedules(zone, today)

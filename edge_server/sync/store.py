@@ -89,10 +89,10 @@ def renumber(acked_through: int, conflict_seq: int | None, now: datetime) -> int
     a seq in between. Returns how many events moved.
     """
     with write_transaction():
+        unacked = _unacked()
         if conflict_seq is not None:
-            (OutboxEvent.update(acked_at=now)
-             .where(_unacked() & (OutboxEvent.seq < conflict_seq)).execute())
-        movers = list(OutboxEvent.select(OutboxEvent.id, OutboxEvent.seq).where(_unacked()).order_by(OutboxEvent.seq))
+            OutboxEvent.update(acked_at=now).where(unacked & (OutboxEvent.seq < conflict_seq)).execute()
+        movers = list(OutboxEvent.select(OutboxEvent.id, OutboxEvent.seq).where(unacked).order_by(OutboxEvent.seq))
         if not movers:
             return 0
         floor = (OutboxEvent.select(fn.MAX(OutboxEvent.seq))
