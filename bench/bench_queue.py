@@ -92,7 +92,7 @@ def fill_waiting(db_path: Path, count: int) -> None:
     con.executemany("insert into ticket (id, service_id, issued_service_id, business_date, number, priority, "
                     "status, issued_at, recall_count, track_token, source, print_error) "
                     "values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    con.execute("update ticket_sequence set last_number=? where service_id=? and business_date=?",
+    con.execute("update queue_tally set last_number=? where service_id=? and business_date=?",
                 (start + count, service_id, today))
     con.commit()
     con.close()

@@ -3,14 +3,14 @@ from .audit import AuditLog
 from .device import Device, PairingCode
 from .letters import LetterRequest, LetterSequence, LetterType
 from .outbox import OutboxEvent, SyncState
-from .queue import CallEvent, Counter, CounterService, Service, Ticket, TicketSequence
+from .queue import CallEvent, Counter, CounterService, Service, Ticket
 from .residents import KioskSession, PinThrottle, Resident
 from .staff import LoginThrottle, StaffSession, StaffUser
 from .village import Announcement, RateLimit, VillageProfile
 
 ALL_MODELS = [
     VillageProfile, Announcement, RateLimit, StaffUser, LoginThrottle, Device, PairingCode, Service, Counter,
-    CounterService, TicketSequence, Ticket, CallEvent, OutboxEvent, SyncState, AuditLog,
+    CounterService, Ticket, CallEvent, OutboxEvent, SyncState, AuditLog,
     StaffSession,
 ]
 

@@ -5,8 +5,10 @@ from ..db import BaseModel
 
 
 class OutboxEvent(BaseModel):
-    id = CharField(primary_key=True)  # uuid4 string
-    seq = IntegerField(unique=True)  # 1, 2, 3 ... per village, no gaps
+    seq = IntegerField(primary_key=True)  # 1, 2, 3 ... per village, no gaps; the rowid (edge migration 37)
+    # Time-ordered uuid, by which the district stores each event once. Not indexed: nothing here looks an event
+    # up by it (sync/store.py), and every ticket would write the index.
+    id = CharField()
     type = CharField()
     occurred_at = DateTimeField()  # naive UTC
     business_date = DateField()

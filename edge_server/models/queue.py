@@ -27,17 +27,6 @@ class CounterService(BaseModel):
         indexes = ((("counter", "service"), True),)
 
 
-class TicketSequence(BaseModel):
-    """The last number issued per service per business day; updated under BEGIN IMMEDIATE."""
-
-    service = ForeignKeyField(Service, on_delete="CASCADE")
-    business_date = DateField()
-    last_number = IntegerField(default=0)
-
-    class Meta:
-        indexes = ((("service", "business_date"), True),)
-
-
 class Ticket(BaseModel):
     id = CharField(primary_key=True)  # a uuid: version 7 (time-ordered) since the hot path work, 4 before
     # No single-column indexes on these two: the composite indexes below start with them (edge migration 3).

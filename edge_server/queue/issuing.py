@@ -22,10 +22,11 @@ from .catalog import ServiceEntry
 
 ISSUED, REPLAYED, CONFLICT, FULL = "issued", "replayed", "conflict", "full"
 
-_SEQUENCE_NEXT = ("UPDATE ticket_sequence SET last_number = last_number + 1 WHERE service_id = ? AND "
-                  "business_date = ? AND (? IS NULL OR last_number < ?) RETURNING last_number")
-_SEQUENCE_NEW = ("INSERT INTO ticket_sequence (service_id, business_date, last_number) VALUES (?, ?, 0) "
-                 "ON CONFLICT (service_id, business_date) DO NOTHING")
+# The day's counter lives in the service's tally row (tally.py), which the new ticket's trigger updates next: one
+# page. Parameters: service id, business date, daily cap (NULL: none). No row back: the cap is reached.
+_NEXT_NUMBER = ("INSERT INTO queue_tally (service_id, business_date, last_number) SELECT ?1, ?2, 1 "
+                "WHERE ?3 IS NULL OR ?3 > 0 ON CONFLICT (service_id, business_date) "
+                "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3 RETURNING last_number")
 _INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, "
                   "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_key, "
                   "request_hash) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?, ?)")
@@ -115,12 +116,9 @@ _AHEAD = ("SELECT count(*) FROM ticket WHERE service_id = ? AND status = 'waitin
 
 
 def next_number(service_id: int, today: date, daily_cap: int | None) -> int | None:
-    """Bump today's counter row of a service under the caller's write lock; None past the daily cap.
-    On the day's first ticket the row is made first."""
-    params = (service_id, today.isoformat(), daily_cap, daily_cap)
-    row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
-    if row is None and database.execute_sql(_SEQUENCE_NEW, params[:2]).rowcount == 1:
-        row = database.execute_sql(_SEQUENCE_NEXT, params).fetchone()
+    """Bump today's number of a service under the caller's write lock (the day's first ticket makes its row);
+    None past the daily cap."""
+    row = database.execute_sql(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap)).fetchone()
     return row[0] if row else None
 
 

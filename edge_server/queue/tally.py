@@ -3,6 +3,9 @@ a primary-key read, not a count over the whole waiting queue.
 
 Triggers (not Python) keep `queue_tally` true whatever writes the ticket table: issue, call, transfer, cancel,
 retention, a restore, a test inserting rows by hand. Installed and back-filled by edge migration 2.
+
+The same row holds the day's last number of the service (`last_number`, edge migration 36; issuing.next_number):
+a new ticket bumps the number and its trigger the waiting count in one B-tree page.
 """
 from __future__ import annotations
 
@@ -30,9 +33,12 @@ TRIGGERS = (
     f"BEGIN {_REMOVE} {_ADD} END",
 )
 
-BACKFILL = ("INSERT OR REPLACE INTO queue_tally (service_id, business_date, waiting, waiting_priority) "
+# A recount that keeps each row's other columns (the day's last number since migration 36).
+BACKFILL = ("INSERT INTO queue_tally (service_id, business_date, waiting, waiting_priority) "
             "SELECT service_id, business_date, count(*), coalesce(sum(priority), 0) FROM ticket "
-            "WHERE status = 'waiting' GROUP BY service_id, business_date")
+            "WHERE status = 'waiting' GROUP BY service_id, business_date "
+            "ON CONFLICT (service_id, business_date) DO UPDATE SET waiting = excluded.waiting, "
+            "waiting_priority = excluded.waiting_priority")
 
 
 def install(db) -> None:
@@ -40,7 +46,7 @@ def install(db) -> None:
     db.execute_sql(TABLE)
     for statement in TRIGGERS:
         db.execute_sql(statement)
-    db.execute_sql("DELETE FROM queue_tally")
+    db.execute_sql("UPDATE queue_tally SET waiting = 0, waiting_priority = 0")
     db.execute_sql(BACKFILL)
 
 

@@ -44,15 +44,7 @@ def pending_ids() -> set[str]:
 
 def unacked_among(ids: set[str]) -> int:
     """How many of `ids` still wait for the district (ids pruned since are acknowledged by definition)."""
-    if not ids:
-        return 0
-    remaining = 0
-    id_list = list(ids)
-    for start in range(0, len(id_list), 500):
-        chunk = id_list[start:start + 500]
-        remaining += (OutboxEvent.select()
-                      .where(OutboxEvent.id.in_(chunk) & OutboxEvent.acked_at.is_null()).count())
-    return remaining
+    return len(ids & pending_ids()) if ids else 0
 
 
 def pending_events(limit: int) -> list[dict]:
@@ -92,7 +84,8 @@ def renumber(acked_through: int, conflict_seq: int | None, now: datetime) -> int
         unacked = _unacked()
         if conflict_seq is not None:
             OutboxEvent.update(acked_at=now).where(unacked & (OutboxEvent.seq < conflict_seq)).execute()
-        movers = list(OutboxEvent.select(OutboxEvent.id, OutboxEvent.seq).where(unacked).order_by(OutboxEvent.seq))
+        movers = [seq for (seq,) in OutboxEvent.select(OutboxEvent.seq).where(unacked).order_by(OutboxEvent.seq)
+                  .tuples()]
         if not movers:
             return 0
         floor = (OutboxEvent.select(fn.MAX(OutboxEvent.seq))
@@ -100,11 +93,11 @@ def renumber(acked_through: int, conflict_seq: int | None, now: datetime) -> int
         start = max(acked_through, floor or 0) + 1
         if floor:
             log.warning("renumbering above acknowledged seq %d, not %d", floor, acked_through)
-        # Two steps, so the unique index on seq never sees two rows with one number.
-        for row in movers:
-            OutboxEvent.update(seq=-row.seq).where(OutboxEvent.id == row.id).execute()
-        for offset, row in enumerate(movers):
-            OutboxEvent.update(seq=start + offset).where(OutboxEvent.id == row.id).execute()
+        # Two steps, so no two rows ever hold one seq (it is the table's key).
+        for seq in movers:
+            OutboxEvent.update(seq=-seq).where(OutboxEvent.seq == seq).execute()
+        for offset, seq in enumerate(movers):
+            OutboxEvent.update(seq=start + offset).where(OutboxEvent.seq == -seq).execute()
         state = sync_state()
         SyncState.update(acked_through=start - 1).where(SyncState.id == state.id).execute()
     log.warning("seq conflict: renumbered %d events from seq %d", len(movers), start)

@@ -43,7 +43,7 @@ def test_backup_during_heavy_writes_restores_to_a_consistent_database(app, cfg, 
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     tickets = con.execute("select count(*) from ticket").fetchone()[0]
     assert 50 <= tickets <= len(written)
-    for service_id, last_number in con.execute("select service_id, last_number from ticket_sequence"):
+    for service_id, last_number in con.execute("select service_id, last_number from queue_tally"):
         numbers = [n for (n,) in con.execute("select number from ticket where issued_service_id=? order by number",
                                              (service_id,))]
         assert numbers == list(range(1, last_number + 1))

@@ -261,3 +261,57 @@ def test_the_wal_is_checkpointed_every_4000_pages_on_every_connection(app):
     """Fewer, larger checkpoints (db.PRAGMAS): each copies a hot leaf page once for many tickets."""
     assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 4000
     assert database.execute_sql("PRAGMA page_size").fetchone()[0] == 1024
+
+
+def test_an_older_database_keeps_its_numbers_and_events_through_migrations_36_and_37(app, kiosk):
+    """GIVEN a database from before edge migrations 36 and 37 (the day's numbers in ticket_sequence, the outbox
+    keyed by id with a seq index) WHEN they run THEN the next ticket continues the day's numbers, every event keeps
+    its seq, id and data, and a new event takes the next seq."""
+    from edge_server.db import migrate
+
+    numbers = [kiosk.post("/api/v1/tickets", json={"service": "A"}).get_json()["ticket"]["number"]
+               for _ in range(3)]
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        db = database.obj
+        db.execute_sql('CREATE TABLE "ticket_sequence" ("id" INTEGER NOT NULL PRIMARY KEY, "service_id" INTEGER '
+                       'NOT NULL, "business_date" DATE NOT NULL, "last_number" INTEGER NOT NULL)')
+        db.execute_sql("INSERT INTO ticket_sequence (service_id, business_date, last_number) "
+                       "SELECT service_id, business_date, last_number FROM queue_tally")
+        db.execute_sql("ALTER TABLE queue_tally DROP COLUMN last_number")
+        events = db.execute_sql("SELECT seq, id, type, data FROM outbox_event ORDER BY seq").fetchall()
+        db.execute_sql("ALTER TABLE outbox_event RENAME TO outbox_event_new_shape")
+        db.execute_sql('CREATE TABLE "outbox_event" ("id" VARCHAR(255) NOT NULL PRIMARY KEY, "seq" INTEGER NOT NULL, '
+                       '"type" VARCHAR(255) NOT NULL, "occurred_at" DATETIME NOT NULL, "business_date" DATE NOT NULL, '
+                       '"data" TEXT NOT NULL, "acked_at" DATETIME)')
+        db.execute_sql('CREATE UNIQUE INDEX "outbox_event_seq" ON "outbox_event" ("seq")')
+        db.execute_sql("INSERT INTO outbox_event SELECT id, seq, type, occurred_at, business_date, data, acked_at "
+                       "FROM outbox_event_new_shape")
+        db.execute_sql("DROP TABLE outbox_event_new_shape")
+        db.execute_sql("DELETE FROM schema_migration WHERE version IN (36, 37)")
+        migrate(db)
+        assert "ticket_sequence" not in db.get_tables()
+        assert db.execute_sql("SELECT seq, id, type, data FROM outbox_event ORDER BY seq").fetchall() == events
+        assert [row[1] for row in db.execute_sql("PRAGMA index_list(outbox_event)")] == ["outbox_event_acked_at"]
+    after = kiosk.post("/api/v1/tickets", json={"service": "A"}).get_json()["ticket"]
+    assert numbers == ["A-001", "A-002", "A-003"] and after["number"] == "A-004"
+    with app.app_context():
+        newest = OutboxEvent.select().order_by(OutboxEvent.seq.desc()).first()
+        assert newest.seq == events[-1][0] + 1 and after["id"] in newest.data
+
+
+def test_the_daily_cap_is_kept_by_the_counter_in_the_tally_row(app, kiosk):
+    """The day's number lives in the tally row (migration 36): a cap of 2 gives two numbers, then refuses; a cap
+    of 0 refuses the day's first ticket, and the refusals leave no number used."""
+    with app.app_context():
+        Service.update(daily_cap=2).where(Service.code == "A").execute()
+        Service.update(daily_cap=0).where(Service.code == "B").execute()
+    taken = [kiosk.post("/api/v1/tickets", json={"service": "A"}) for _ in range(3)]
+    assert [r.status_code for r in taken] == [201, 201, 409]
+    assert [r.get_json()["ticket"]["number"] for r in taken[:2]] == ["A-001", "A-002"]
+    refused = kiosk.post("/api/v1/tickets", json={"service": "B"})
+    assert refused.status_code == 409
+    with app.app_context():
+        rows = dict(database.execute_sql("SELECT s.code, t.last_number FROM queue_tally AS t JOIN service AS s "
+                                         "ON s.id = t.service_id").fetchall())
+    assert rows.get("A") == 2 and rows.get("B", 0) == 0

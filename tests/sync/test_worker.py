@@ -244,17 +244,18 @@ def test_staff_sync_page_shows_state_and_syncs_now(edge, admin, worker):
 
 
 def test_new_events_skip_the_acked_index_and_pending_is_found_by_seq(edge, district, worker):
-    """Edge migration 35: the acked_at index holds acknowledged events only, so a new event writes one index
-    fewer; the unacknowledged are found above acked_through through the seq index, and all of them still go."""
+    """Edge migrations 35 and 37: a new event writes the table's own B-tree only (the seq is its rowid, the id
+    has no index, the acked_at index holds acknowledged events only); the unacknowledged are found above
+    acked_through as a rowid range, and all of them still go."""
     from edge_server.db import database
 
     with edge.app_context():
         indexes = {row[1]: row[4] for row in database.execute_sql("PRAGMA index_list(outbox_event)").fetchall()}
-        assert indexes["outbox_event_acked_at"] == 1  # partial
+        assert indexes == {"outbox_event_acked_at": 1}  # partial, and the only one
         queue_day(edge, issued=3, served=1, no_show=0)
         plan = " ".join(row[3] for row in database.execute_sql(
             "EXPLAIN QUERY PLAN SELECT * FROM outbox_event WHERE seq > 0 AND acked_at IS NULL ORDER BY seq"))
-        assert "outbox_event_seq" in plan
+        assert "USING INTEGER PRIMARY KEY (rowid>?)" in plan
         pending = store.pending_count()
     assert pending == OutboxEvent.select().count() > 0
     assert worker.cycle().ok
