@@ -32,7 +32,7 @@ class Ticket(BaseModel):
     # No single-column indexes on these two: the composite indexes below start with them (edge migration 3).
     service = ForeignKeyField(Service, backref="tickets", index=False)
     issued_service = ForeignKeyField(Service, null=True, index=False)  # the number's prefix stays after a transfer
-    business_date = DateField(index=True)
+    business_date = DateField()  # no index of its own (edge migration 38): see queue.service.of_every_service
     number = IntegerField()
     priority = BooleanField(default=False)
     status = CharField(default="waiting")  # no index of its own (edge migration 33): the composites have it

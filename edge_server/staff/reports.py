@@ -9,6 +9,7 @@ from flask import Response, current_app, render_template, request
 
 from ..models import Service, Ticket
 from ..queue import rules
+from ..queue.service import of_every_service
 from .auth import login_required
 from .blueprint import staff
 
@@ -16,7 +17,7 @@ from .blueprint import staff
 def daily_report(day: date) -> list[dict]:
     """One row per service for a business day, plus a total row."""
     rows = []
-    tickets = list(Ticket.select().where(Ticket.business_date == day))
+    tickets = list(Ticket.select().where(of_every_service(Ticket.issued_service) & (Ticket.business_date == day)))
     services = list(Service.select().order_by(Service.sort_order, Service.code))
     for service in services + [None]:
         mine = [t for t in tickets if service is None or t.service_id == service.id]

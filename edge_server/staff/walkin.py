@@ -53,7 +53,8 @@ def reprint(ticket_id: str):
 def unprinted():
     """Today's open tickets whose receipt did not print: staff reprint or read the number out."""
     today = _clock().business_date()
-    rows = (Ticket.select().where((Ticket.business_date == today) & (Ticket.printed == False)  # noqa: E712
+    rows = (Ticket.select().where(queue.of_every_service(Ticket.service) & (Ticket.business_date == today)
+                                  & (Ticket.printed == False)  # noqa: E712
                                   & (Ticket.status.in_(("waiting", "called", "serving"))))
             .order_by(Ticket.issued_at))
     return jsonify({"tickets": [{**queue.ticket_json(t, _cfg().public_pages_url()), "print_error": t.print_error}

@@ -232,13 +232,37 @@ def test_a_ticket_is_written_to_the_indexes_some_query_needs_and_no_others(app):
     """Every index on ticket costs every new ticket a page in the WAL (migration 33 dropped two that no query
     used); the partial ones take only the tickets their column is set on."""
     names = {row[1] for row in database.execute_sql("PRAGMA index_list(ticket)").fetchall()}
-    assert "ticket_status" not in names and "ticket_device_id" not in names
+    assert not names & {"ticket_status", "ticket_device_id", "ticket_business_date"}
     partial = {row[1] for row in database.execute_sql("PRAGMA index_list(ticket)").fetchall() if row[4]}
     assert {"ticket_counter_id", "ticket_staff_id", "ticket_resident_id", "ticket_service_id_status_finished_at",
             "ticket_device_id_request_key"} <= partial
     plan = " ".join(row[3] for row in database.execute_sql(
         "EXPLAIN QUERY PLAN SELECT * FROM ticket WHERE status = 'done' AND counter_id = 1").fetchall())
     assert "SCAN ticket" not in plan  # the survey's lookup still has an index (the partial counter one)
+
+
+def test_a_days_tickets_are_found_through_an_index_without_one_on_the_day(app, clock):
+    """Migration 38 dropped the index on business_date alone: the day's report and the unprinted list still
+    read the day through an index (leading with the service), not the whole table, and find every ticket."""
+    from edge_server.queue.service import of_every_service
+    from edge_server.staff.reports import daily_report
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        today = clock.business_date()
+        for query in (Ticket.select().where(of_every_service(Ticket.issued_service) & (Ticket.business_date == today)),
+                      Ticket.select().where(of_every_service(Ticket.service) & (Ticket.business_date == today)
+                                            & (Ticket.printed == False) & (Ticket.status == "waiting"))):  # noqa: E712
+            sql, params = query.sql()
+            plan = " ".join(row[3] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert "SCAN ticket" not in plan and "USING INDEX" in plan
+        services = list(Service.select())
+        for i in range(6):
+            Ticket.create(id=time_ordered_uuid(), service=services[i % 2], issued_service=services[i % 2],
+                          business_date=today, number=100 + i, priority=False, status="waiting",
+                          issued_at=datetime.utcnow(), recall_count=0, track_token=time_ordered_token(),
+                          source="kiosk", print_error="")
+        assert daily_report(today)[-1]["issued"] == 6
 
 
 def test_with_service_history_the_answer_to_a_take_still_equals_the_ticket_read_back(app, kiosk):
