@@ -62,7 +62,7 @@ def create_app(config=None, *, clock=None) -> Flask:
     app.extensions["queue_catalog"] = Catalog()  # services, hours, counters: reloaded when they change
     app.extensions["group_commit"] = GroupCommit()  # concurrent ticket takes share one transaction
 
-    adopt_page_size(cfg.database_path)  # an older file: 1 KiB pages, before any connection (once)
+    adopt_page_size(cfg.database_path)  # an older file: small pages, before any connection (once)
     db = open_database(cfg.database_path)
     migrate(db)
     _ensure_village_profile(cfg)

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 database = DatabaseProxy()
 
-PAGE_SIZE = 1024  # bytes; see adopt_page_size
+PAGE_SIZE = 512  # bytes; see adopt_page_size
 
 PRAGMAS = {
     "page_size": PAGE_SIZE,  # first: it only takes effect before a new file's first write
@@ -57,9 +57,12 @@ def open_database(path: str | Path) -> SqliteDatabase:
 def adopt_page_size(path: str | Path, page_size: int = PAGE_SIZE) -> bool:
     """Rewrite an existing database file with `page_size` pages, once; True when it did.
 
-    Why 1 KiB rather than SQLite's default 4 KiB: each commit appends every page it dirtied to the WAL, and taking
-    a ticket dirties a leaf page in each of about fifteen B-trees while adding a few hundred bytes to each, so
-    smaller pages write about half as many bytes to the SD card per ticket (bench/bench_queue.py). A WAL database
+    Why 512 bytes rather than SQLite's default 4 KiB: each commit appends every page it dirtied to the WAL, and
+    taking a ticket dirties a leaf page in each of eight B-trees while adding a few dozen bytes to each, so small
+    pages write less to the SD card per ticket. bench/bench_queue.py, after edge migrations 36-38: one kiosk
+    15,000 -> 11,100 bytes per ticket against 1 KiB pages, eight 11,700 -> 8,400, fifty 5,500 -> 4,900, and the
+    take's CPU no higher; the 100,000-resident import takes as long. Index keys over about 100 bytes spill into an
+    overflow page (correct, slower); no hot index has such keys. A WAL database
     changes its page size only by VACUUM outside WAL mode, which needs the file to itself: it runs at start, before
     any connection of ours, and if another program holds the file it is left as it is until the next start.
     """

@@ -1,4 +1,4 @@
-"""The ticket hot path: group commit, the catalog cache, the answer built without a second read, 1 KiB pages."""
+"""The ticket hot path: group commit, the catalog cache, the answer built without a second read, small pages."""
 from __future__ import annotations
 
 import sqlite3
@@ -134,7 +134,7 @@ def test_ids_and_tokens_sort_by_time_and_stay_unguessable():
 
 def test_an_older_database_is_rewritten_with_small_pages_once(tmp_path, cfg, clock):
     """GIVEN a database file with SQLite's default 4 KiB pages and data in it WHEN the edge starts THEN the file
-    has 1 KiB pages, WAL, and every row; a second start leaves it alone."""
+    has 512-byte pages, WAL, and every row; a second start leaves it alone."""
     path = cfg.database_path
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA journal_mode = DELETE")
@@ -146,7 +146,7 @@ def test_an_older_database_is_rewritten_with_small_pages_once(tmp_path, cfg, clo
     create_app(cfg, clock=clock)
     database.obj.close_all()
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA page_size").fetchone()[0] == 1024
+    assert raw.execute("PRAGMA page_size").fetchone()[0] == 512
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert raw.execute("SELECT count(*) FROM service").fetchone()[0] == tickets > 0
     assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -284,7 +284,7 @@ def test_with_service_history_the_answer_to_a_take_still_equals_the_ticket_read_
 def test_the_wal_is_checkpointed_every_4000_pages_on_every_connection(app):
     """Fewer, larger checkpoints (db.PRAGMAS): each copies a hot leaf page once for many tickets."""
     assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 4000
-    assert database.execute_sql("PRAGMA page_size").fetchone()[0] == 1024
+    assert database.execute_sql("PRAGMA page_size").fetchone()[0] == 512
 
 
 def test_an_older_database_keeps_its_numbers_and_events_through_migrations_36_and_37(app, kiosk):
