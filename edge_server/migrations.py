@@ -306,9 +306,9 @@ def _number_in_tally(db: SqliteDatabase) -> None:
 def _outbox_by_seq(db: SqliteDatabase) -> None:
     if any(c.name == "seq" and c.primary_key for c in db.get_columns("outbox_event")):
         return
-    db.execute_sql('CREATE TABLE "outbox_event_by_seq" ("seq" INTEGER NOT NULL PRIMARY KEY, "id" VARCHAR(255) NOT NULL, '
-                   '"type" VARCHAR(255) NOT NULL, "occurred_at" DATETIME NOT NULL, "business_date" DATE NOT NULL, '
-                   '"data" TEXT NOT NULL, "acked_at" DATETIME)')
+    db.execute_sql('CREATE TABLE "outbox_event_by_seq" ("seq" INTEGER NOT NULL PRIMARY KEY, '
+                   '"id" VARCHAR(255) NOT NULL, "type" VARCHAR(255) NOT NULL, "occurred_at" DATETIME NOT NULL, '
+                   '"business_date" DATE NOT NULL, "data" TEXT NOT NULL, "acked_at" DATETIME)')
     db.execute_sql("INSERT INTO outbox_event_by_seq (seq, id, type, occurred_at, business_date, data, acked_at) "
                    "SELECT seq, id, type, occurred_at, business_date, data, acked_at FROM outbox_event ORDER BY seq")
     db.execute_sql("DROP TABLE outbox_event")

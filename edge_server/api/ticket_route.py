@@ -10,7 +10,8 @@ Anything else goes to Flask untouched, so every refusal and every rarer case kee
 kiosk's language: no or a bad token, a body that is not a plain take, a resident's session, an unknown or closed
 service, an untrusted clock, a replayed or conflicting Idempotency-Key, a full day. Handing over is safe
 because none of those wrote anything: a take that did not issue a new number changed nothing, and a failed
-group commit job is rolled back (group_commit.py).
+group commit job is rolled back (group_commit.py). A key sent before is not even looked up here: the key's
+unique index refuses the new row, and Flask finds the key (issuing.take's first_try).
 """
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ class TicketRoute:
                 service_code, priority = ticket_request(data)
                 order = order_for(app, device_id=device_id, service_code=service_code, priority=priority,
                                   resident_id=None, key=environ.get("HTTP_IDEMPOTENCY_KEY"), catalog=catalog)
-                outcome = take(app, order)
+                outcome = take(app, order, first_try=True)  # a replayed key fails here and goes to Flask
             except Exception:  # noqa: BLE001 (nothing was written: Flask answers it, refusal or error alike)
                 return None
         if outcome.kind != issuing.ISSUED:

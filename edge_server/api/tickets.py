@@ -51,9 +51,10 @@ def order_for(app, *, device_id: int, service_code: str, priority: bool, residen
                               resident_id=resident_id, key=key, fingerprint=fingerprint, catalog=catalog)
 
 
-def take(app, order: issuing.TicketOrder) -> issuing.Outcome:
-    """Run the take as a group commit job with the takes of other kiosks arriving at the same moment."""
-    return app.extensions["group_commit"].run(lambda: issuing.take(order))
+def take(app, order: issuing.TicketOrder, first_try: bool = False) -> issuing.Outcome:
+    """Run the take as a group commit job with the takes of other kiosks arriving at the same moment
+    (`first_try`: see issuing.take)."""
+    return app.extensions["group_commit"].run(lambda: issuing.take(order, first_try))
 
 
 def new_ticket_answer(app, order: issuing.TicketOrder, outcome: issuing.Outcome) -> dict:

@@ -26,7 +26,8 @@ ISSUED, REPLAYED, CONFLICT, FULL = "issued", "replayed", "conflict", "full"
 # page. Parameters: service id, business date, daily cap (NULL: none). No row back: the cap is reached.
 _NEXT_NUMBER = ("INSERT INTO queue_tally (service_id, business_date, last_number) SELECT ?1, ?2, 1 "
                 "WHERE ?3 IS NULL OR ?3 > 0 ON CONFLICT (service_id, business_date) "
-                "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3 RETURNING last_number")
+                "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3 "
+                "RETURNING last_number")
 _INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, "
                   "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_key, "
                   "request_hash) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?, ?)")
@@ -64,9 +65,14 @@ class Outcome:
     recent_service_seconds: float | None = None  # None before there is history
 
 
-def take(order: TicketOrder) -> Outcome:
-    """Issue the next number of the order's service; call inside a write transaction."""
-    if order.key is not None:
+def take(order: TicketOrder, first_try: bool = False) -> Outcome:
+    """Issue the next number of the order's service; call inside a write transaction.
+
+    :param first_try: the caller hands any failure to the full path (api/ticket_route.py), so a key sent before
+        is not looked up: the key's unique index (ticket_device_id_request_key) refuses the insert, the job's
+        writes are undone (the number too), and the full path finds the key and answers the replay.
+    """
+    if order.key is not None and not first_try:
         known = database.execute_sql(_KNOWN_KEY, (order.device_id, order.key)).fetchone()
         if known is not None:
             return Outcome(REPLAYED if known[0] == order.fingerprint else CONFLICT, ticket_id=known[1])

@@ -48,6 +48,9 @@ def test_a_retry_with_the_same_key_is_handed_to_flask_and_gets_the_same_ticket(k
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json()["ticket"]["id"] == first.get_json()["ticket"]["id"]
     assert flask_calls == [("POST", "/api/v1/tickets")]  # only the replay
+    after = kiosk.post("/api/v1/tickets", json={"service": "B"}, headers={"Idempotency-Key": time_ordered_uuid()})
+    # the refused insert of the replay took back its number: no gap
+    assert (first.get_json()["ticket"]["number"], after.get_json()["ticket"]["number"]) == ("B-001", "B-002")
     conflict = kiosk.post("/api/v1/tickets", json={"service": "C"}, headers=key)
     assert conflict.status_code == 409 and conflict.get_json()["error"]["code"] == "idempotency_conflict"
 
