@@ -281,9 +281,9 @@ def test_with_service_history_the_answer_to_a_take_still_equals_the_ticket_read_
     assert last["position"] == 4 and last["estimated_wait_minutes"] >= 10  # behind 3 normal and 1 priority
 
 
-def test_the_wal_is_checkpointed_every_4000_pages_on_every_connection(app):
+def test_the_wal_is_checkpointed_every_8000_pages_on_every_connection(app):
     """Fewer, larger checkpoints (db.PRAGMAS): each copies a hot leaf page once for many tickets."""
-    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 4000
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 8000
     assert database.execute_sql("PRAGMA page_size").fetchone()[0] == 512
 
 
