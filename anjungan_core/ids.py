@@ -1,4 +1,4 @@
-"""Identifiers that are unique and unguessable but sort by creation time.
+"""Identifiers that sort by creation time: random ones (unique and unguessable) and ones derived from a client's key.
 
 A random key (uuid4, a plain random token) lands on a random leaf page of its index, so every new row dirties a page
 no other new row shares, and each such page is written to the SQLite WAL again on every commit. Keys that start
@@ -6,12 +6,12 @@ with the time land on the last leaf page, which the rows committed together shar
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 import uuid
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # in ASCII order, so text sorts as numbers
-_EPOCH = 1_577_836_800  # 2020-01-01 UTC
 _RAND_A, _RAND_B = (1 << 12) - 1, (1 << 62) - 1
 
 
@@ -23,12 +23,41 @@ def time_ordered_uuid(unix_ms: int | None = None) -> str:
     return str(uuid.UUID(int=value))
 
 
-def time_ordered_token(random_bytes: int = 18, unix_seconds: float | None = None) -> str:
-    """A URL-safe secret (`random_bytes` of randomness, 144 bits by default) behind six characters of the second it
-    was made: unguessable as before, and the index of such tokens grows at its end."""
-    seconds = max(0, int(time.time() if unix_seconds is None else unix_seconds) - _EPOCH)
-    prefix = ""
-    for _ in range(6):
-        seconds, digit = divmod(seconds, 62)
-        prefix = _BASE62[digit] + prefix
-    return prefix + secrets.token_urlsafe(random_bytes)
+def keyed_uuid(scope: str, key: str) -> str:
+    """The same UUID for the same `scope` and `key`, another for any other pair (version 8, RFC 9562).
+
+    Its 48 time bits are the key's own when the key is a version 7 UUID (what the kiosk sends as Idempotency-Key),
+    so time-ordered keys give ids that still land at the end of their index; the other 74 bits, and the time bits
+    of any other key, are SHA-256 of the scope and the key.
+    """
+    digest = int.from_bytes(hashlib.sha256(f"{scope}\n{key}".encode()).digest()[:16], "big")
+    try:
+        given = uuid.UUID(key)
+    except ValueError:
+        given = None
+    ms = given.int >> 80 if given is not None and given.version == 7 else digest >> 80
+    value = (ms << 80 | 0x8 << 76 | (digest >> 64 & _RAND_A) << 64 | 0b10 << 62 | digest & _RAND_B)
+    return str(uuid.UUID(int=value))
+
+
+def base62(value: int, width: int) -> str:
+    """`value` in `width` base-62 digits (ASCII order, so equal widths sort as numbers).
+    :raises ValueError: when it does not fit."""
+    if not 0 <= value < 62 ** width:
+        raise ValueError(f"{value} does not fit in {width} base-62 digits")
+    digits = ""
+    for _ in range(width):
+        value, digit = divmod(value, 62)
+        digits = _BASE62[digit] + digits
+    return digits
+
+
+def from_base62(text: str) -> int | None:
+    """The number `text` writes in base 62, or None when it holds any other character."""
+    value = 0
+    for char in text:
+        digit = _BASE62.find(char)
+        if digit < 0:
+            return None
+        value = value * 62 + digit
+    return value

@@ -10,8 +10,9 @@ Anything else goes to Flask untouched, so every refusal and every rarer case kee
 kiosk's language: no or a bad token, a body that is not a plain take, a resident's session, an unknown or closed
 service, an untrusted clock, a replayed or conflicting Idempotency-Key, a full day. Handing over is safe
 because none of those wrote anything: a take that did not issue a new number changed nothing, and a failed
-group commit job is rolled back (group_commit.py). A key sent before is not even looked up here: the key's
-unique index refuses the new row, and Flask finds the key (issuing.take's first_try).
+group commit job is rolled back (group_commit.py). A key sent before is not even looked up here: the ticket's
+id is derived from the key, so the primary key refuses the new row, and Flask finds the ticket (issuing.take's
+first_try).
 """
 from __future__ import annotations
 

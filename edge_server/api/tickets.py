@@ -46,7 +46,8 @@ def order_for(app, *, device_id: int, service_code: str, priority: bool, residen
     if key is not None:
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
-        fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()
+        fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()[
+            :issuing.FINGERPRINT_LENGTH]
     return queue.ticket_order(service_code, clock=app.extensions["clock"], priority=priority, device_id=device_id,
                               resident_id=resident_id, key=key, fingerprint=fingerprint, catalog=catalog)
 

@@ -28,7 +28,9 @@ class CounterService(BaseModel):
 
 
 class Ticket(BaseModel):
-    id = CharField(primary_key=True)  # a uuid: version 7 (time-ordered) since the hot path work, 4 before
+    # a uuid: 4 at first, then 7 (time-ordered); a kiosk's take with an Idempotency-Key, 8, derived from the device
+    # and the key (queue/issuing.py), so a replay is found by id and the key needs no index
+    id = CharField(primary_key=True)
     # No single-column indexes on these two: the composite indexes below start with them (edge migration 3).
     service = ForeignKeyField(Service, backref="tickets", index=False)
     issued_service = ForeignKeyField(Service, null=True, index=False)  # the number's prefix stays after a transfer
@@ -46,12 +48,13 @@ class Ticket(BaseModel):
     device = ForeignKeyField(Device, null=True, index=False)  # looked up with the key only (migrations 32, 33)
     resident_id = IntegerField(null=True)
     recall_count = IntegerField(default=0)
-    track_token = CharField(unique=True)
+    track_token = CharField()  # queue/track_tokens.py: found through the number's index (edge migration 39)
     source = CharField(default="kiosk")  # kiosk | counter
     printed = BooleanField(null=True)  # None: not reported yet
     print_error = TextField(default="")
-    # The kiosk's Idempotency-Key and a digest of the request it came with: a retry gets this ticket back (edge
-    # migration 32; a unique partial index on device_id, request_key).
+    # A digest of the request an Idempotency-Key came with (a replay with another request is a conflict), and
+    # for tickets taken before edge migration 39 the key itself (a unique partial index on device_id,
+    # request_key: they keep their ids, which are not derived from the key).
     request_key = CharField(null=True)
     request_hash = CharField(null=True)
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..models import Ticket, VillageProfile
-from ..queue import rules
+from ..queue import rules, track_tokens
 from ..queue import service as queue
 
 public = Blueprint("public", __name__)
@@ -83,7 +83,7 @@ def ticket_view(ticket: Ticket) -> dict:
 
 
 def _ticket(token: str) -> Ticket | None:
-    return Ticket.get_or_none(Ticket.track_token == token[:64])
+    return track_tokens.ticket_for(token)
 
 
 @public.get("/t/<token>.json")

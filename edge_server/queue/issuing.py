@@ -1,10 +1,9 @@
 """Taking a ticket, the busiest write of the hall: every kiosk, the counters' walk-in desk, letters with a queue.
 
-`take` is the write itself, constant SQL only: the idempotency key, the day's number, the ticket row, its outbox
-event, and (read in the same transaction) the new ticket's position and the recent service times for its
-estimate. It touches nothing but the database and plain values, so it can run on another thread's connection
-as a group commit job (edge_server/group_commit.py); the caller turns the outcome into an answer or an error in
-its own language.
+`take` is the write itself, constant SQL only: the day's number, the ticket row, its outbox event, and (read in
+the same transaction) the new ticket's position and the recent service times for its estimate. It touches
+nothing but the database and plain values, so it can run on another thread's connection as a group commit job
+(edge_server/group_commit.py); the caller turns the outcome into an answer or an error in its own language.
 """
 from __future__ import annotations
 
@@ -12,26 +11,33 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from anjungan_core import wait_estimate
-from anjungan_core.ids import time_ordered_token, time_ordered_uuid
+from anjungan_core.ids import keyed_uuid, time_ordered_uuid
 
 from ..db import database
 from ..sync.outbox import record_event
 from ..sync.public_links import token_digest
-from . import rules, tally
+from . import rules, tally, track_tokens
 from .catalog import ServiceEntry
 
 ISSUED, REPLAYED, CONFLICT, FULL = "issued", "replayed", "conflict", "full"
 
 # The day's counter lives in the service's tally row (tally.py), which the new ticket's trigger updates next: one
-# page. Parameters: service id, business date, daily cap (NULL: none). No row back: the cap is reached.
+# page. Parameters: service id, business date, daily cap (NULL: none), device id, Idempotency-Key (NULL: none).
+# No row back: the cap is reached, or the key is one a ticket taken before edge migration 39 keeps in its row
+# (one probe of that index, which new tickets stay out of: the fast path finds no replay any other way).
 _NEXT_NUMBER = ("INSERT INTO queue_tally (service_id, business_date, last_number) SELECT ?1, ?2, 1 "
-                "WHERE ?3 IS NULL OR ?3 > 0 ON CONFLICT (service_id, business_date) "
+                "WHERE (?3 IS NULL OR ?3 > 0) AND NOT EXISTS (SELECT 1 FROM ticket WHERE device_id = ?4 "
+                "AND request_key = ?5 AND request_key IS NOT NULL) ON CONFLICT (service_id, business_date) "
                 "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3 "
                 "RETURNING last_number")
 _INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, "
-                  "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_key, "
-                  "request_hash) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?, ?)")
-_KNOWN_KEY = "SELECT request_hash, id FROM ticket WHERE device_id = ? AND request_key = ? AND request_key IS NOT NULL"
+                  "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_hash) "
+                  "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?)")
+# The ticket an Idempotency-Key was sent for: by the id derived from it, or (taken before edge migration 39)
+# by the key kept in the row. Parameters: derived id, device id, key.
+_KNOWN_KEY = ("SELECT request_hash, id FROM ticket WHERE id = ?1 AND device_id IS ?2 UNION ALL "
+              "SELECT request_hash, id FROM ticket WHERE device_id = ?2 AND request_key = ?3 "
+              "AND request_key IS NOT NULL LIMIT 1")
 # The mean of the last RECENT_DONE service times, ignoring the absurd (anjungan_core.wait_estimate): one index
 # range and the arithmetic in SQLite, not forty timestamps parsed in Python.
 _RECENT_SERVICE_SECONDS = (
@@ -52,7 +58,10 @@ class TicketOrder:
     resident_id: int | None = None
     source: str = "kiosk"
     key: str | None = None  # Idempotency-Key, with the fingerprint of the request it was first sent with
-    fingerprint: str = ""
+    fingerprint: str = ""  # FINGERPRINT_LENGTH hex digits
+
+
+FINGERPRINT_LENGTH = 16  # tickets taken before edge migration 39 keep 64; their first 16 are compared
 
 
 @dataclass(frozen=True)
@@ -68,23 +77,28 @@ class Outcome:
 def take(order: TicketOrder, first_try: bool = False) -> Outcome:
     """Issue the next number of the order's service; call inside a write transaction.
 
+    A take with an Idempotency-Key gets the id `keyed_uuid` derives from the device and the key, so the same key
+    again is the same id: the table's primary key is what makes it once, and no index of keys is written.
+
     :param first_try: the caller hands any failure to the full path (api/ticket_route.py), so a key sent before
-        is not looked up: the key's unique index (ticket_device_id_request_key) refuses the insert, the job's
-        writes are undone (the number too), and the full path finds the key and answers the replay.
+        is not looked up: the primary key refuses the insert, the job's writes are undone (the number too), and
+        the full path finds the ticket and answers the replay.
     """
+    ticket_id = time_ordered_uuid() if order.key is None else keyed_uuid(f"ticket {order.device_id}", order.key)
     if order.key is not None and not first_try:
-        known = database.execute_sql(_KNOWN_KEY, (order.device_id, order.key)).fetchone()
+        known = database.execute_sql(_KNOWN_KEY, (ticket_id, order.device_id, order.key)).fetchone()
         if known is not None:
-            return Outcome(REPLAYED if known[0] == order.fingerprint else CONFLICT, ticket_id=known[1])
+            same = known[0] is not None and known[0][:FINGERPRINT_LENGTH] == order.fingerprint
+            return Outcome(REPLAYED if same else CONFLICT, ticket_id=known[1])
     service = order.service
-    number = next_number(service.id, order.today, service.daily_cap)
-    if number is None:
+    number = next_number(service.id, order.today, service.daily_cap, order.device_id, order.key)
+    if number is None:  # full (or, on the first try only, a key from before migration 39: the full path finds it)
         return Outcome(FULL)
-    ticket_id, token = time_ordered_uuid(), time_ordered_token()
+    token = track_tokens.new_token(track_tokens.Place(service.id, order.today, number))
     issued_at, day = order.now.isoformat(" "), order.today.isoformat()
     database.execute_sql(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, int(order.priority),
                                           issued_at, order.device_id, order.resident_id, token, order.source,
-                                          order.key, order.fingerprint if order.key is not None else None))
+                                          order.fingerprint if order.key is not None else None))
     record_event("ticket.issued", order.today, {
         "ticket_id": ticket_id, "service": service.code, "number": rules.format_number(service.code, number),
         "priority": order.priority, "source": order.source, "service_name": service.name,
@@ -121,10 +135,12 @@ _AHEAD = ("SELECT count(*) FROM ticket WHERE service_id = ? AND status = 'waitin
           "AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND number < ?))))")
 
 
-def next_number(service_id: int, today: date, daily_cap: int | None) -> int | None:
+def next_number(service_id: int, today: date, daily_cap: int | None, device_id: int | None = None,
+                key: str | None = None) -> int | None:
     """Bump today's number of a service under the caller's write lock (the day's first ticket makes its row);
-    None past the daily cap."""
-    row = database.execute_sql(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap)).fetchone()
+    None past the daily cap, or when `key` is a key an older ticket of the device keeps in its row."""
+    row = database.execute_sql(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap, device_id,
+                                              key)).fetchone()
     return row[0] if row else None
 
 

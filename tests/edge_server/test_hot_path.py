@@ -1,6 +1,9 @@
 """The ticket hot path: group commit, the catalog cache, the answer built without a second read, small pages."""
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
 import sqlite3
 import threading
 import uuid
@@ -8,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from anjungan_core.ids import time_ordered_token, time_ordered_uuid
+from anjungan_core.ids import base62, from_base62, keyed_uuid, time_ordered_uuid
 from edge_server import create_app
 from edge_server.db import adopt_page_size, database
 from edge_server.group_commit import GroupCommit
@@ -122,14 +125,34 @@ def test_a_change_to_hours_reaches_the_next_ticket(kiosk, app):
     assert kiosk.post("/api/v1/tickets", json={"service": "C"}).status_code == 201
 
 
-def test_ids_and_tokens_sort_by_time_and_stay_unguessable():
+def test_ids_sort_by_time_and_stay_unguessable():
     ids = [time_ordered_uuid(unix_ms=ms) for ms in (1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000)]
     assert ids == sorted(ids) and all(uuid.UUID(i).version == 7 for i in ids)
     assert len({time_ordered_uuid(unix_ms=1) for _ in range(1000)}) == 1000  # 74 random bits within one ms
-    tokens = [time_ordered_token(unix_seconds=s) for s in (1_700_000_000, 1_700_000_001, 1_900_000_000)]
-    assert tokens == sorted(tokens)
-    assert len({time_ordered_token(unix_seconds=1_700_000_000)[6:] for _ in range(1000)}) == 1000
-    assert len(time_ordered_token()) == 6 + 24  # the second, then 18 random bytes in base64url
+
+
+def test_an_id_derived_from_a_key_is_the_same_for_the_same_device_and_key_only():
+    keys = [time_ordered_uuid(unix_ms=ms) for ms in (1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000)]
+    ids = [keyed_uuid("ticket 1", k) for k in keys]
+    assert ids == [keyed_uuid("ticket 1", k) for k in keys]  # the same again
+    assert all(uuid.UUID(i).version == 8 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+    assert ids == sorted(ids)  # a version 7 key lends its time: the ids still grow at the index's end
+    assert [i[:13] for i in ids] == [k[:13] for k in keys]
+    assert keyed_uuid("ticket 2", keys[0]) != ids[0]  # another kiosk's same key is another ticket
+    others = {keyed_uuid("ticket 1", f"retry-{n}") for n in range(1000)}  # any text as a key
+    assert len(others) == 1000 and all(uuid.UUID(i).version == 8 for i in others)
+
+
+def test_base62_round_trips_and_refuses_what_does_not_fit():
+    for value, width in ((0, 3), (61, 1), (62 ** 3 - 1, 3), (2_500, 2)):
+        text = base62(value, width)
+        assert len(text) == width and from_base62(text) == value
+    assert [base62(v, 2) for v in (9, 10, 61, 62)] == sorted(base62(v, 2) for v in (9, 10, 61, 62))
+    with pytest.raises(ValueError):
+        base62(62 ** 2, 2)
+    with pytest.raises(ValueError):
+        base62(-1, 3)
+    assert from_base62("a-b") is None and from_base62("") == 0
 
 
 def test_an_older_database_is_rewritten_with_small_pages_once(tmp_path, cfg, clock):
@@ -154,6 +177,16 @@ def test_an_older_database_is_rewritten_with_small_pages_once(tmp_path, cfg, clo
     assert adopt_page_size(path) is False
 
 
+def _as_before_migration_39(db, ticket_id: str, key: str) -> str:
+    """Give a ticket the shape takes had before edge migration 39: a random id, its key in the row with the
+    whole 64-digit request digest, a 30-character token; returns the ticket's new id."""
+    old_id = time_ordered_uuid()
+    digest = hashlib.sha256(json.dumps(["A", False, None]).encode()).hexdigest()
+    db.execute_sql("UPDATE ticket SET id = ?, request_key = ?, request_hash = ?, track_token = ? WHERE id = ?",
+                   (old_id, key, digest, "0AbCdE" + secrets.token_urlsafe(18), ticket_id))
+    return old_id
+
+
 def test_keys_taken_before_the_upgrade_still_return_their_ticket(app, kiosk, cfg):
     """GIVEN a ticket whose Idempotency-Key sits in the old idempotency_key table (a database from before edge
     migration 32) WHEN the migration runs THEN the kiosk's retry with that key gets the same ticket back."""
@@ -163,18 +196,90 @@ def test_keys_taken_before_the_upgrade_still_return_their_ticket(app, kiosk, cfg
     with app.app_context():
         database.connect(reuse_if_open=True)
         db = database.obj
-        row = db.execute_sql("SELECT device_id, request_hash FROM ticket WHERE request_key = 'old-key'").fetchone()
+        old_id = _as_before_migration_39(db, first["ticket"]["id"], "old-key")
+        row = db.execute_sql("SELECT device_id, request_hash FROM ticket WHERE id = ?", (old_id,)).fetchone()
         db.execute_sql("UPDATE ticket SET request_key = NULL, request_hash = NULL")  # as it was before
         db.execute_sql("CREATE TABLE idempotency_key (id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL, "
                        "key VARCHAR(255) NOT NULL, request_hash VARCHAR(255) NOT NULL, ticket_id VARCHAR(255) "
                        "NOT NULL, business_date DATE NOT NULL)")
         db.execute_sql("INSERT INTO idempotency_key (device_id, key, request_hash, ticket_id, business_date) "
-                       "VALUES (?, 'old-key', ?, ?, '2026-01-01')", (row[0], row[1], first["ticket"]["id"]))
+                       "VALUES (?, 'old-key', ?, ?, '2026-01-01')", (row[0], row[1], old_id))
         db.execute_sql("DELETE FROM schema_migration WHERE version = 32")
         migrate(db)
         assert "idempotency_key" not in db.get_tables()
     again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": "old-key"})
-    assert again.status_code == 200 and again.get_json()["ticket"]["id"] == first["ticket"]["id"]
+    assert again.status_code == 200 and again.get_json()["ticket"]["id"] == old_id
+    conflict = kiosk.post("/api/v1/tickets", json={"service": "B"}, headers={"Idempotency-Key": "old-key"})
+    assert conflict.status_code == 409 and conflict.get_json()["error"]["code"] == "idempotency_conflict"
+
+
+def _index_entries(db, index: str) -> int:
+    return db.execute_sql("SELECT coalesce(sum(ncell), 0) FROM dbstat WHERE name = ? AND pagetype = 'leaf'",
+                          (index,)).fetchone()[0]
+
+
+def test_after_migration_39_a_take_writes_neither_a_key_nor_a_token_index_and_older_tickets_are_found(
+        app, kiosk, client):
+    """GIVEN tickets taken before edge migration 39 (random ids, keys and 30-character tokens in indexes) WHEN the
+    migration runs and kiosks take more THEN the new tickets are in neither index, yet every ticket is found: a
+    retry by its key, the tracking page by its token, each through an index (no table scan)."""
+    from edge_server.db import migrate
+    from edge_server.queue import track_tokens
+
+    taken = [kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": f"k{n}"}).get_json()
+             for n in range(3)]
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        db = database.obj
+        old_ids = [_as_before_migration_39(db, t["ticket"]["id"], f"k{n}") for n, t in enumerate(taken)]
+        db.execute_sql("DROP INDEX ticket_track_token")
+        db.execute_sql("CREATE UNIQUE INDEX ticket_track_token ON ticket (track_token)")  # as it was
+        db.execute_sql("DELETE FROM schema_migration WHERE version = 39")
+        migrate(db)
+        old_tokens = [db.execute_sql("SELECT track_token FROM ticket WHERE id = ?", (i,)).fetchone()[0]
+                      for i in old_ids]
+        in_token_index = _index_entries(db, "ticket_track_token")
+        in_key_index = _index_entries(db, "ticket_device_id_request_key")
+        assert in_token_index >= 3 and in_key_index >= 3
+
+    new = [kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
+           for _ in range(20)]
+    assert all(r.status_code == 201 for r in new)
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        db = database.obj
+        assert _index_entries(db, "ticket_track_token") == in_token_index  # the new ones are in neither
+        assert _index_entries(db, "ticket_device_id_request_key") == in_key_index
+        legacy = db.execute_sql("EXPLAIN QUERY PLAN SELECT id FROM ticket WHERE track_token = ? AND "
+                                f"{track_tokens.LEGACY}", (old_tokens[0],)).fetchall()
+        assert "USING INDEX ticket_track_token" in " ".join(r[-1] for r in legacy)
+        by_place = db.execute_sql("EXPLAIN QUERY PLAN SELECT id FROM ticket WHERE issued_service_id = 1 AND "
+                                  "business_date = '2026-01-05' AND number = 1 AND track_token = 'x'").fetchall()
+        assert "ticket_issued_service_id_business_date_number" in " ".join(r[-1] for r in by_place)
+
+    for n, old_id in enumerate(old_ids):  # a retry from before still gets its own ticket
+        again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": f"k{n}"})
+        assert again.status_code == 200 and again.get_json()["ticket"]["id"] == old_id
+    for token in old_tokens + [r.get_json()["ticket"]["track_url"].rsplit("/", 1)[1] for r in new[:3]]:
+        page = client.get(f"/t/{token}.json")
+        assert page.status_code == 200, token
+    new_token = new[0].get_json()["ticket"]["track_url"].rsplit("/", 1)[1]
+    assert len(new_token) == track_tokens.LENGTH
+    forged = new_token[:8] + ("A" if new_token[8] != "A" else "B") + new_token[9:]  # the right place, a wrong secret
+    assert client.get(f"/t/{forged}.json").status_code == 404
+
+
+def test_a_tracking_token_says_where_its_ticket_is_and_holds_a_fresh_secret():
+    from datetime import date
+
+    from edge_server.queue import track_tokens
+
+    place = track_tokens.Place(service_id=7, business_date=date(2026, 12, 3), number=1234)
+    tokens = {track_tokens.new_token(place) for _ in range(1000)}
+    assert len(tokens) == 1000  # 136 random bits each
+    assert all(len(t) == track_tokens.LENGTH and track_tokens.place_of(t) == place for t in tokens)
+    for other in ("", "0AbCdE" + secrets.token_urlsafe(18), secrets.token_urlsafe(18), "-" * 31):
+        assert track_tokens.place_of(other) is None
 
 
 def test_the_raw_token_lookup_gives_a_device_with_typed_fields(app, demo):
@@ -200,7 +305,7 @@ def _finished(service_id: int, seconds: float, finished: datetime) -> None:
         "started_at, finished_at, recall_count, track_token, source, print_error) VALUES (?, ?, ?, '2026-01-05', "
         "(SELECT count(*) + 1 FROM ticket WHERE service_id = ?), 0, 'done', ?, ?, ?, 0, ?, 'kiosk', '')",
         (time_ordered_uuid(), service_id, service_id, service_id, started.isoformat(" "), started.isoformat(" "),
-         finished.isoformat(" "), time_ordered_token()))
+         finished.isoformat(" "), secrets.token_urlsafe(18)))
 
 
 def test_recent_service_time_is_the_mean_of_the_last_twenty_sensible_ones(app):
@@ -262,7 +367,7 @@ def test_a_days_tickets_are_found_through_an_index_without_one_on_the_day(app, c
         for i in range(6):
             Ticket.create(id=time_ordered_uuid(), service=services[i % 2], issued_service=services[i % 2],
                           business_date=today, number=100 + i, priority=False, status="waiting", printed=False,
-                          issued_at=datetime.utcnow(), recall_count=0, track_token=time_ordered_token(),
+                          issued_at=datetime.utcnow(), recall_count=0, track_token=secrets.token_urlsafe(18),
                           source="kiosk", print_error="")
         monkeypatch.setattr(db, "execute_sql", traced)
         report = daily_report(today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anjungan_core.ids import time_ordered_uuid
+from anjungan_core.ids import keyed_uuid, time_ordered_uuid
 from edge_server.api.ticket_route import TicketRoute
 from edge_server.models import OutboxEvent, Ticket
 
@@ -35,7 +35,8 @@ def test_a_plain_take_is_answered_without_flask_and_equals_the_ticket_read_back(
     assert flask_calls == []
     ticket = taken.get_json()["ticket"]
     stored = Ticket.get_by_id(ticket["id"])
-    assert stored.request_key == key and stored.status == "waiting"
+    assert stored.id == keyed_uuid(f"ticket {stored.device_id}", key) and stored.status == "waiting"
+    assert stored.request_key is None and len(stored.request_hash) == 16  # the key is the id: no index of keys
     assert OutboxEvent.select().where(OutboxEvent.type == "ticket.issued").count() >= 1
     assert kiosk.get(f"/api/v1/tickets/{ticket['id']}").get_json() == taken.get_json()
     assert flask_calls == [("GET", f"/api/v1/tickets/{ticket['id']}")]
