@@ -109,14 +109,24 @@ class GroupCommit:
                 heir.wake.set()
 
     def _commit(self, group: list[_Job]) -> None:
+        """One transaction for the group, on the sqlite3 connection itself (BEGIN and COMMIT through peewee's
+        atomic() cost more Python than the rest of a lone job's bookkeeping; jobs never open transactions)."""
         db = database.obj
         try:
-            with _write_turn(db), db.atomic("IMMEDIATE"):
-                if len(group) == 1:  # alone: a failure rolls the transaction back, no savepoint needed
-                    group[0].value = group[0].work()
-                else:
-                    for job in group:
-                        _run_in_savepoint(db, job)
+            with _write_turn(db):
+                sql = db.connection()
+                sql.execute("BEGIN IMMEDIATE")
+                try:
+                    if len(group) == 1:  # alone: a failure rolls the transaction back, no savepoint needed
+                        group[0].value = group[0].work()
+                    else:
+                        for job in group:
+                            _run_in_savepoint(sql, job)
+                    sql.execute("COMMIT")
+                except BaseException:
+                    if sql.in_transaction:
+                        sql.execute("ROLLBACK")
+                    raise
         except Exception as exc:  # noqa: BLE001 (the transaction failed: nothing of the group was kept)
             for job in group:
                 if job.error is None:
@@ -125,13 +135,13 @@ class GroupCommit:
         self.jobs += len(group)
 
 
-def _run_in_savepoint(db, job: _Job) -> None:
+def _run_in_savepoint(sql, job: _Job) -> None:
     """Run one job of a group so that its failure takes back its own writes only (constant SQL: peewee's
     savepoints name each one with a fresh uuid)."""
-    db.execute_sql("SAVEPOINT group_job")
+    sql.execute("SAVEPOINT group_job")
     try:
         job.value = job.work()
     except Exception as exc:  # noqa: BLE001 (raised again in the job's own thread)
-        db.execute_sql("ROLLBACK TO group_job")
+        sql.execute("ROLLBACK TO group_job")
         job.error = exc
-    db.execute_sql("RELEASE group_job")
+    sql.execute("RELEASE group_job")

@@ -84,9 +84,10 @@ def take(order: TicketOrder, first_try: bool = False) -> Outcome:
         is not looked up: the primary key refuses the insert, the job's writes are undone (the number too), and
         the full path finds the ticket and answers the replay.
     """
+    sql = database.connection()  # the sqlite3 connection: peewee's wrapping of each statement is skipped here
     ticket_id = time_ordered_uuid() if order.key is None else keyed_uuid(f"ticket {order.device_id}", order.key)
     if order.key is not None and not first_try:
-        known = database.execute_sql(_KNOWN_KEY, (ticket_id, order.device_id, order.key)).fetchone()
+        known = sql.execute(_KNOWN_KEY, (ticket_id, order.device_id, order.key)).fetchone()
         if known is not None:
             same = known[0] is not None and known[0][:FINGERPRINT_LENGTH] == order.fingerprint
             return Outcome(REPLAYED if same else CONFLICT, ticket_id=known[1])
@@ -96,9 +97,9 @@ def take(order: TicketOrder, first_try: bool = False) -> Outcome:
         return Outcome(FULL)
     token = track_tokens.new_token(track_tokens.Place(service.id, order.today, number))
     issued_at, day = order.now.isoformat(" "), order.today.isoformat()
-    database.execute_sql(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, int(order.priority),
-                                          issued_at, order.device_id, order.resident_id, token, order.source,
-                                          order.fingerprint if order.key is not None else None))
+    sql.execute(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, int(order.priority), issued_at,
+                                 order.device_id, order.resident_id, token, order.source,
+                                 order.fingerprint if order.key is not None else None))
     record_event("ticket.issued", order.today, {
         "ticket_id": ticket_id, "service": service.code, "number": rules.format_number(service.code, number),
         "priority": order.priority, "source": order.source, "service_name": service.name,
@@ -121,7 +122,7 @@ def _place(service_id: int, business_date: date, priority: bool, issued_at: str,
     """`position` and `recent_service_seconds` of a ticket just taken, in one statement."""
     day = business_date.isoformat()
     low, high = wait_estimate.USABLE_SERVICE_SECONDS
-    total, priority_waiting, later, recent = database.execute_sql(_PLACE, (
+    total, priority_waiting, later, recent = database.connection().execute(_PLACE, (
         service_id, rules.WAITING, day, int(priority), issued_at, issued_at, number, ticket_id, POSITION_SCAN,
         service_id, wait_estimate.RECENT_DONE, low, high,
         service_id, day)).fetchone()
@@ -139,8 +140,8 @@ def next_number(service_id: int, today: date, daily_cap: int | None, device_id: 
                 key: str | None = None) -> int | None:
     """Bump today's number of a service under the caller's write lock (the day's first ticket makes its row);
     None past the daily cap, or when `key` is a key an older ticket of the device keeps in its row."""
-    row = database.execute_sql(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap, device_id,
-                                              key)).fetchone()
+    row = database.connection().execute(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap, device_id,
+                                                       key)).fetchone()
     return row[0] if row else None
 
 

@@ -274,8 +274,9 @@ def test_every_ticket_writes_an_outbox_event_without_identity(app, kiosk):
 
 
 def test_sequence_guard_survives_a_half_written_day(app, kiosk):
-    """A sequence row that lags behind existing tickets would duplicate a number; the unique index refuses."""
-    from peewee import IntegrityError
+    """A sequence row that lags behind existing tickets would duplicate a number; the unique index refuses (the
+    take runs on the sqlite3 connection itself: sqlite3's error)."""
+    from sqlite3 import IntegrityError
 
     kiosk.post("/api/v1/tickets", json={"service": "A"})
     with app.app_context():
