@@ -109,8 +109,8 @@ class GroupCommit:
                 heir.wake.set()
 
     def _commit(self, group: list[_Job]) -> None:
-        """One transaction for the group, on the sqlite3 connection itself (BEGIN and COMMIT through peewee's
-        atomic() cost more Python than the rest of a lone job's bookkeeping; jobs never open transactions)."""
+        """One transaction for the group, on the sqlite3 connection itself: peewee's atomic() adds Python to every
+        transaction, and jobs (issuing.take) never open one of their own."""
         db = database.obj
         try:
             with _write_turn(db):
