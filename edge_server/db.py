@@ -59,13 +59,14 @@ def adopt_page_size(path: str | Path, page_size: int = PAGE_SIZE) -> bool:
     """Rewrite an existing database file with `page_size` pages, once; True when it did.
 
     Why 512 bytes rather than SQLite's default 4 KiB: each commit appends every page it dirtied to the WAL, and
-    taking a ticket dirties a leaf page in each of eight B-trees while adding a few dozen bytes to each, so small
-    pages write less to the SD card per ticket. bench/bench_queue.py, after edge migrations 36-38: one kiosk
-    15,000 -> 11,100 bytes per ticket against 1 KiB pages, eight 11,700 -> 8,400, fifty 5,500 -> 4,900, and the
-    take's CPU no higher; the 100,000-resident import takes as long. Index keys over about 100 bytes spill into an
-    overflow page (correct, slower); no hot index has such keys. A WAL database
-    changes its page size only by VACUUM outside WAL mode, which needs the file to itself: it runs at start, before
-    any connection of ours, and if another program holds the file it is left as it is until the next start.
+    taking a ticket dirties a leaf page in each of six B-trees (eight before edge migration 39) while adding a few
+    dozen bytes to each, so small pages write less to the SD card per ticket. bench/bench_queue.py, after edge
+    migrations 36-38 (eight B-trees): one kiosk 15,000 -> 11,100 bytes per ticket against 1 KiB pages, eight
+    11,700 -> 8,400, fifty 5,500 -> 4,900, and the take's CPU no higher; the 100,000-resident import takes as
+    long. Index keys over about 100 bytes spill into an overflow page (correct, slower); no hot index has such
+    keys. A WAL database changes its page size only by VACUUM outside WAL mode, which needs the file to itself:
+    it runs at start, before any connection of ours, and if another program holds the file it is left as it is
+    until the next start.
     """
     import sqlite3
 

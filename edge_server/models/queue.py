@@ -45,7 +45,8 @@ class Ticket(BaseModel):
     # counter, staff, resident: partial indexes (WHERE ... IS NOT NULL) made by edge migration 31
     counter = ForeignKeyField(Counter, null=True, index=False)
     staff = ForeignKeyField(StaffUser, null=True, index=False)
-    device = ForeignKeyField(Device, null=True, index=False)  # looked up with the key only (migrations 32, 33)
+    # looked up only with an older ticket's key (migrations 32, 33, 39: the partial key index)
+    device = ForeignKeyField(Device, null=True, index=False)
     resident_id = IntegerField(null=True)
     recall_count = IntegerField(default=0)
     track_token = CharField()  # queue/track_tokens.py: found through the number's index (edge migration 39)
