@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import json
@@ -104,12 +105,24 @@ class FakeTime:
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.frozen: float | None = None  # while held: the time, which only `advance` moves
 
     def __call__(self) -> float:
-        return time.monotonic() + self.offset
+        return self.frozen if self.frozen is not None else time.monotonic() + self.offset
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+        if self.frozen is not None:
+            self.frozen += seconds
+
+    @contextlib.contextmanager
+    def held(self):
+        """Time stands still inside (a wait for a timer then proves that the advance, not the wait, fired it)."""
+        self.frozen = self()
+        try:
+            yield
+        finally:
+            self.offset, self.frozen = self.frozen - time.monotonic(), None
 
 
 def configure_test_kivy(width: int = 800, height: int = 480) -> None:
@@ -210,10 +223,16 @@ class KioskDriver:
         raise AssertionError(f"timed out waiting for {what or condition}: screen={self.current!r}, "
                              f"notice={self.app.notice!r}")
 
-    def advance(self, seconds: float) -> None:
-        """Move the app's clock forward and let its timers see it."""
+    def advance(self, seconds: float, until: Callable[[], Any] | None = None, what: str = "") -> None:
+        """Move the app's clock forward and let its timers see it: for 0.4 s of real time, or, with `until`,
+        until it holds, the app's clock standing still meanwhile (a timer due at the new time can take longer
+        than 0.4 s to run on a busy machine)."""
         self.clock.advance(seconds)
-        self.pump(0.4)
+        if until is None:
+            self.pump(0.4)
+            return
+        with self.clock.held():
+            self.wait_until(until, what=what)
 
     # ----- looking -----------------------------------------------------------------------------------------
     @property

@@ -116,9 +116,9 @@ def test_idle_return_forgets_the_resident(kiosk, edge):
     kiosk.wait_until(lambda: kiosk.app.resident_name, what="greeting")
     kiosk.advance(46)
     assert kiosk.app.root.ids.countdown.opacity == 1
-    kiosk.advance(20)
-    assert kiosk.current == "home"
-    assert kiosk.app.controller.resident is None and not kiosk.app.resident_name
+    kiosk.advance(20, until=lambda: kiosk.current == "home" and kiosk.app.controller.resident is None,
+                  what="home, the resident forgotten")
+    assert not kiosk.app.resident_name
     kiosk.tap_text("Cek Status Surat")
     assert kiosk.current == "identify"
 

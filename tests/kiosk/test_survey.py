@@ -36,8 +36,7 @@ def test_a_good_score_is_two_taps_then_thanks_and_home_by_itself(kiosk, edge):
     assert "Terima kasih atas penilaian Anda!" in kiosk.texts()
     kiosk.advance(4)
     assert kiosk.current == "survey"
-    kiosk.advance(1.5)
-    assert kiosk.current == "home"
+    kiosk.advance(1.5, until=lambda: kiosk.current == "home", what="home")
 
 
 def test_a_low_score_asks_what_to_improve_and_sends_no_identity(kiosk, edge):

@@ -14,8 +14,7 @@ def test_ticket_screen_returns_home_by_itself(kiosk):
     kiosk.wait_until(lambda: kiosk.current == "ticket", what="ticket screen")
     kiosk.advance(9)
     assert kiosk.current == "ticket"
-    kiosk.advance(1.5)
-    assert kiosk.current == "home"
+    kiosk.advance(1.5, until=lambda: kiosk.current == "home", what="home")
 
 
 def test_idle_countdown_warns_then_keeps_going_on_a_touch(kiosk):
@@ -29,8 +28,7 @@ def test_idle_countdown_warns_then_keeps_going_on_a_touch(kiosk):
     assert "Kembali ke awal dalam" in kiosk.texts()
     kiosk.tap_text("Masih di sini")
     assert countdown.opacity == 0 and kiosk.current == "info"
-    kiosk.advance(46 + 20)
-    assert kiosk.current == "home"
+    kiosk.advance(46 + 20, until=lambda: kiosk.current == "home", what="home")
 
 
 def test_priority_ticket_takes_one_more_tap(kiosk):
