@@ -6,6 +6,7 @@ latency with 10,000 waiting; the server's memory."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sqlite3
 import subprocess
@@ -98,43 +99,49 @@ def fill_waiting(db_path: Path, count: int) -> None:
     con.close()
 
 
+def _take_until_stopped(url: str, headers: dict, takers: int) -> None:
+    """Run in a process of its own: `takers` kiosks taking tickets (the lean client) until terminated."""
+    run_load(url, concurrency=takers, total=takers * 1_000_000, headers=headers,
+             body=lambda i: {"service": "ABC"[i % 3]}, extra_headers=lambda: {"Idempotency-Key": time_ordered_uuid()})
+
+
+def tickets_taken(db_path: Path) -> int:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute("select count(*) from ticket").fetchone()[0]
+    finally:
+        con.close()
+
+
 def call_to_board(server: EdgeServerProcess, session, calls: int = 30,
-                  takers: int = 50) -> tuple[list[float], list[float]]:
+                  takers: int = 50) -> tuple[list[float], list[float], float]:
     """Seconds from a call-next request to its event on the board's stream, while `takers` kiosks take tickets;
-    and of that, the seconds from the call-next answer to the event."""
+    and of that, the seconds from the call-next answer to the event; and the takers' tickets per second.
+
+    The takers are the lean load client in a process of their own: as threads of this one (`requests`, 50 of
+    them) they held this process's GIL, so the board reader and the call-next measured their wait for it."""
     arrived: dict[str, float] = {}
     seen = threading.Condition()
-    stop = threading.Event()
     stream = requests.get(f"{server.url}/display/events", stream=True, timeout=60)
 
     def read_stream() -> None:
         try:
-            list_lines()
+            for line in stream.iter_lines():
+                if line.startswith(b"data: "):
+                    event = json.loads(line[6:])
+                    with seen:
+                        arrived[event["ticket_id"]] = time.perf_counter()
+                        seen.notify_all()
         except (requests.RequestException, AttributeError, OSError):  # the stream is closed at the end
             return
 
-    def list_lines() -> None:
-        for line in stream.iter_lines():
-            if line.startswith(b"data: "):
-                event = json.loads(line[6:])
-                with seen:
-                    arrived[event["ticket_id"]] = time.perf_counter()
-                    seen.notify_all()
-            if stop.is_set():
-                return
-
-    def taker(i: int) -> None:
-        with requests.Session() as s:
-            s.headers.update(server.kiosk_headers)
-            while not stop.is_set():
-                s.post(f"{server.url}/api/v1/tickets", json={"service": "ABC"[i % 3]}, timeout=60)
-
+    load = multiprocessing.get_context("spawn").Process(
+        target=_take_until_stopped, args=(f"{server.url}/api/v1/tickets", server.kiosk_headers, takers), daemon=True)
+    load.start()
     threading.Thread(target=read_stream, daemon=True).start()
-    pool = [threading.Thread(target=taker, args=(i,), daemon=True) for i in range(takers)]
-    for t in pool:
-        t.start()
-    time.sleep(1.0)
+    time.sleep(2.0)  # the load process is up and all its kiosks are taking tickets
     latencies, after_answer = [], []
+    taken, since = tickets_taken(server.data_dir / "edge.sqlite3"), time.perf_counter()
     try:
         for _ in range(calls):
             t0 = time.perf_counter()
@@ -147,12 +154,12 @@ def call_to_board(server: EdgeServerProcess, session, calls: int = 30,
             latencies.append(arrived.get(ticket_id, t0 + 10) - t0)
             after_answer.append(max(0.0, arrived.get(ticket_id, t0 + 10) - answered))
             time.sleep(0.2)
+        rate = (tickets_taken(server.data_dir / "edge.sqlite3") - taken) / (time.perf_counter() - since)
     finally:
-        stop.set()
-        for t in pool:
-            t.join(30)
+        load.terminate()
+        load.join(30)
         stream.close()
-    return latencies, after_answer
+    return latencies, after_answer, rate
 
 
 def main() -> None:
@@ -200,7 +207,8 @@ def main() -> None:
 
             admin = server.staff_user("admin")
             session, _csrf = staff_session(server.url, admin["username"], admin["password"])
-            board, after_answer = call_to_board(server, session)
+            board, after_answer, takers_rate = call_to_board(server, session)
+            emit("call_to_board_takers_tickets_per_second", round(takers_rate), "tickets/s")
             emit("call_to_board_p50_c50", round(percentile(board, 50) * 1000, 1), "ms")
             emit("call_to_board_p95_c50", round(percentile(board, 95) * 1000, 1), "ms")
             emit("call_answer_to_board_p95_c50", round(percentile(after_answer, 95) * 1000, 1), "ms")
