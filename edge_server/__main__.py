@@ -151,15 +151,17 @@ def _serve_tls(args, cfg) -> int:
 
 
 def _fork_workers(served, app, clock, cfg, held, on_ready, tls=None) -> None:
-    """`served` (the app, or it behind the certificate pages) from `cfg.workers` granian processes: a timekeeper
-    in each, the single jobs in the one holding jobs.lock, the board streams ended first on a stop."""
+    """`served` (the app, or it behind the certificate pages) from `cfg.workers` granian processes: each on a core
+    of its own (`pin_workers`), a timekeeper in each, the single jobs in the one holding jobs.lock, the board
+    streams ended first on a stop."""
     from .display import stop_streams
     from .workers_server import serve_workers
 
     serve_workers(served, held, workers=cfg.workers, threads=cfg.threads, on_ready=on_ready,
                   start_worker=lambda: _start_timekeeper(app, cfg, clock, shared=True),
                   start_jobs=lambda: _start_single_jobs(app), jobs_lock=Path(cfg.data_dir) / "jobs.lock",
-                  stop_streams=lambda: stop_streams(app), tls=tls)
+                  stop_streams=lambda: stop_streams(app), tls=tls,
+                  pin_dir=Path(cfg.data_dir) if cfg.pin_workers else None)
 
 
 def _app_before_fork(args, cfg):

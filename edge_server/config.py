@@ -53,6 +53,7 @@ class EdgeConfig:
     voice: str = "id"
     threads: int = 24
     workers: int = 1  # web server processes on plain HTTP; more than one uses the cores (SQLite WAL is shared)
+    pin_workers: bool = True  # each worker process on a core of its own, when there are enough (cpu_pinning.py)
     language: str = "id"
     clock_source: str = "auto"  # auto: trust the clock only once NTP, the district or an admin vouches; host: always
     # HTTPS on the LAN (edge_server/tls.py): with a certificate, `port` stays plain HTTP, serving the app to this

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from .cpu_pinning import pin_worker
+
 log = logging.getLogger("edge_server")
 
 
@@ -97,13 +99,14 @@ class Tls(NamedTuple):
 
 def serve_workers(app, held: socket.socket, *, workers: int, threads: int, on_ready: Callable[[], None],
                   start_worker: Callable[[], None], start_jobs: Callable[[], None], jobs_lock: Path,
-                  stop_streams: Callable[[], None], tls: Tls | None = None) -> None:
+                  stop_streams: Callable[[], None], tls: Tls | None = None, pin_dir: Path | None = None) -> None:
     """Serve `app` on the port `held` reserves, from `workers` processes, until SIGTERM or SIGINT.
 
     :param threads: Python threads per worker (requests answered at once, board streams included).
     :param start_worker: runs in every worker (its timekeeper); ``start_jobs`` in exactly one at a time.
     :param stop_streams: ends the board's event streams, first thing when a worker is told to stop.
     :param tls: serve HTTPS (TLS 1.2 or newer) with a plain-HTTP listener beside it.
+    :param pin_dir: where each worker claims a core of its own (cpu_pinning.py); None: the workers float.
     """
     from granian import Granian
     from granian.constants import Interfaces, SSLProtocols
@@ -111,6 +114,8 @@ def serve_workers(app, held: socket.socket, *, workers: int, threads: int, on_re
     host, port = held.getsockname()[:2]
 
     def in_worker():
+        if pin_dir is not None:  # first: every thread the worker starts from here on stays on its core
+            pin_worker(pin_dir, workers)
         if tls is not None:
             _serve_plain(tls.plain_app, tls.plain_sock, threads)
         start_worker()

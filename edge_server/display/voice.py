@@ -21,6 +21,8 @@ from pathlib import Path
 
 from anjungan_core.files import atomic_write
 
+from ..cpu_pinning import released
+
 log = logging.getLogger(__name__)
 
 DEFAULT_RATE = 22050  # espeak-ng's own output rate; the chime follows whatever rate the speech has
@@ -172,7 +174,8 @@ class VoiceMaker:
             argv = [*self.command, "-v", self.voice, "-s", str(self.speed), "-w", tmp, text]
             self.synth_runs += 1
             try:
-                done = subprocess.run(argv, capture_output=True, timeout=ESPEAK_TIMEOUT_SECONDS, check=False)
+                with released():  # espeak-ng may use every core, not only this worker's
+                    done = subprocess.run(argv, capture_output=True, timeout=ESPEAK_TIMEOUT_SECONDS, check=False)
             except FileNotFoundError:
                 raise SpeechError(f"{self.command[0]} is not installed") from None
             except subprocess.TimeoutExpired:

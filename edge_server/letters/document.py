@@ -16,6 +16,7 @@ from markupsafe import Markup
 from anjungan_core.calendar_words import indonesian_date
 
 from ..clock import Clock
+from ..cpu_pinning import released
 from ..models import LetterRequest, VillageProfile
 from ..residents import row_rules
 from ..residents.opensid_codes import display_label
@@ -153,7 +154,8 @@ def render_pdf(html: str, timeout: float = 90.0) -> bytes:
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    "--no-first-run", f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", page.as_uri()]
         try:
-            result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            with released():  # Chromium may use every core, not only this worker's
+                result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             raise PdfUnavailable("chromium took too long") from None
         if not out.is_file() or out.stat().st_size == 0:

@@ -176,6 +176,53 @@ def test_a_worker_that_dies_is_replaced_and_the_jobs_move_to_a_live_one(two_work
                              timeout=10).status_code == 201
 
 
+def _thread_cores(pid: int) -> set[str]:
+    """The cores each thread of a process may run on, as /proc writes them ("1", "0-1")."""
+    cores = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/status") as fh:
+            cores.update(line.split()[1] for line in fh if line.startswith("Cpus_allowed_list"))
+    return cores
+
+
+def test_each_worker_runs_on_a_core_of_its_own_and_its_replacement_takes_the_freed_core(two_workers):
+    """GIVEN two workers on a machine with at least two cores THEN every thread of a worker is on one core, the
+    two workers' cores differ, and they are the last two; WHEN a worker dies THEN its replacement gets its core."""
+    server = two_workers
+    workers = _workers(server)
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        pytest.skip("one core: two workers are more than the cores, so neither is pinned")
+    by_worker = {pid: _thread_cores(pid) for pid in workers}
+    assert all(len(cores) == 1 for cores in by_worker.values()), by_worker
+    assert sorted(int(next(iter(c))) for c in by_worker.values()) == cpus[-2:]
+    victim = workers[0]
+    freed = by_worker[victim]
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        now = [int(p) for p in open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read().split()]
+        new = [pid for pid in now if pid not in workers]
+        if len(now) == 2 and new and f"worker {new[0]} runs on core" in "".join(server.log):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"workers {now}, log: {''.join(server.log[-5:])}")
+    assert _thread_cores(new[0]) == freed
+    assert _thread_cores(workers[1]) == by_worker[workers[1]]
+
+
+def test_with_pin_workers_off_the_workers_may_use_every_core(tmp_path):
+    server = EdgeServerProcess(tmp_path / "edge", env={"ANJUNGAN_WORKERS": "2",
+                                                       "ANJUNGAN_PIN_WORKERS": "false"}).start()
+    try:
+        everything = _thread_cores(os.getpid())
+        assert [_thread_cores(pid) for pid in _workers(server)] == [everything, everything]
+        assert not list((tmp_path / "edge").glob("cpu-*.lock"))
+    finally:
+        server.stop()
+
+
 def test_a_port_in_use_is_refused_not_shared(tmp_path):
     """SO_REUSEPORT lets the workers share the port; it must not let a second server share a port in use."""
     from edge_server.workers_server import reserve_port
