@@ -20,7 +20,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from .db import _write_turn, database
@@ -36,7 +35,9 @@ class _Job(Generic[T]):
 
     def __init__(self, work: Callable[[], T]):
         self.work = work
-        self.wake = threading.Event()  # set when the job's group committed, or when it is its turn to lead
+        # set when the job's group committed, or when it is its turn to lead; only a job that waits for another
+        # leader has one (a lone kiosk's job leads its own group at once)
+        self.wake: threading.Event | None = None
         self.finished = False
         self.value: T | None = None
         self.error: BaseException | None = None
@@ -54,31 +55,35 @@ class GroupCommit:
         self._coming = 0  # requests that said they will queue a job (`coming`) and have not finished
         self.groups = 0  # transactions committed; jobs / groups is the mean group size (tests, benchmarks)
         self.jobs = 0
+        self._coming_context = _Coming(self)  # holds no state of its own: one for every request
 
-    @contextmanager
-    def coming(self):
-        """Around a whole request that will `run` a job: the leader waits (at most max_delay) for the jobs of
-        requests still being read, parsed and checked, as PostgreSQL's commit_delay waits for commit_siblings.
-        On this machine the GIL runs those requests one after another, so without the wait a group held one or
-        two jobs however many kiosks were taking tickets."""
+    def coming(self) -> _Coming:
+        """Around a whole request that will `run` a job (``with group.coming():``): the leader waits (at most
+        max_delay) for the jobs of requests still being read, parsed and checked, as PostgreSQL's commit_delay
+        waits for commit_siblings. On this machine the GIL runs those requests one after another, so without the
+        wait a group held one or two jobs however many kiosks were taking tickets."""
+        return self._coming_context
+
+    def _arrive(self) -> None:
         with self._lock:
             self._coming += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._coming -= 1
-                self._lock.notify_all()
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._coming -= 1
+            self._lock.notify_all()
 
     def run(self, work: Callable[[], T]) -> T:
         job: _Job[T] = _Job(work)
         with self._lock:
             self._queue.append(job)
             follow = self._leading
+            if follow:
+                job.wake = threading.Event()
             self._leading = True
             self._lock.notify_all()
         if follow:
-            job.wake.wait()
+            job.wake.wait()  # type: ignore[union-attr]
         if not job.finished:  # this thread leads: its job is at the front of the queue
             self._lead()
         if job.error is not None:
@@ -101,12 +106,13 @@ class GroupCommit:
         finally:  # whatever happened, no thread waits for ever
             for job in group:
                 job.finished = True
-                job.wake.set()
+                if job.wake is not None:
+                    job.wake.set()
             with self._lock:
                 heir = self._queue[0] if self._queue else None
                 self._leading = heir is not None
-            if heir is not None:
-                heir.wake.set()
+            if heir is not None:  # queued while a group was leading, so it waits on its wake
+                heir.wake.set()  # type: ignore[union-attr]
 
     def _commit(self, group: list[_Job]) -> None:
         """One transaction for the group, on the sqlite3 connection itself: peewee's atomic() adds Python to every
@@ -133,6 +139,21 @@ class GroupCommit:
                     job.error = exc
         self.groups += 1
         self.jobs += len(group)
+
+
+class _Coming:
+    """`GroupCommit.coming()`: a plain context manager (contextlib's generator costs more, on every ticket)."""
+
+    __slots__ = ("_group",)
+
+    def __init__(self, group: GroupCommit):
+        self._group = group
+
+    def __enter__(self) -> None:
+        self._group._arrive()
+
+    def __exit__(self, *exc) -> None:
+        self._group._leave()
 
 
 def _run_in_savepoint(sql, job: _Job) -> None:

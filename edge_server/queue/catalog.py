@@ -2,8 +2,10 @@
 a ticket needs them: read once per change, not on every ticket.
 
 Any change to those tables bumps `catalog_version` (triggers, edge migrations 31 and 34: for devices, pairing,
-revoking or a new token), so each process (each web server worker) reads one integer per ticket and reloads only
-when another process, the console or a CLI changed them.
+revoking or a new token), so each process (each web server worker) reloads only when another process, the console
+or a CLI changed them. The ticket route reads no version at all: it takes the view it has (`cached`), and its take's
+own statement checks the version inside the write transaction (issuing._NEXT_NUMBER), so a view gone stale issues
+nothing and the request goes to Flask, which reads the version (`current`) and reloads.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class CatalogView:
 
     services: dict[str, ServiceEntry]  # by ticket prefix
     devices: dict[str, int]  # token digest -> id, devices not revoked
+    version: int | None = None  # catalog_version when it was read
 
 
 class Catalog:
@@ -55,9 +58,17 @@ class Catalog:
             with self._lock:
                 if key != self._key:
                     self._view = CatalogView(_load(zone, today),
-                                             dict(database.execute_sql(_ACTIVE_DEVICES).fetchall()))
+                                             dict(database.execute_sql(_ACTIVE_DEVICES).fetchall()), key[0])
                     self._key = key
         return self._view
+
+    def cached(self, zone: ZoneInfo, today: date) -> CatalogView | None:
+        """The view last read for this day and zone, without reading the database (None before the first read):
+        only for a take that checks the view's `version` in its own write (TicketOrder.catalog_version)."""
+        view, key = self._view, self._key
+        if key is None or key[1:] != (today, zone.key):
+            return None
+        return view
 
 
 def _load(zone: ZoneInfo, today: date) -> dict[str, ServiceEntry]:

@@ -22,11 +22,14 @@ from .catalog import ServiceEntry
 ISSUED, REPLAYED, CONFLICT, FULL = "issued", "replayed", "conflict", "full"
 
 # The day's counter lives in the service's tally row (tally.py), which the new ticket's trigger updates next: one
-# page. Parameters: service id, business date, daily cap (NULL: none), device id, Idempotency-Key (NULL: none).
-# No row back: the cap is reached, or the key is one a ticket taken before edge migration 39 keeps in its row
-# (one probe of that index, which new tickets stay out of: the fast path finds no replay any other way).
+# page. Parameters: service id, business date, daily cap (NULL: none), device id, Idempotency-Key (NULL: none),
+# the catalog version the order was checked against (NULL: not asked). No row back: the cap is reached, the
+# catalog changed since (the order's device, service or hours may be stale), or the key is one a ticket taken
+# before edge migration 39 keeps in its row (one probe of that index, which new tickets stay out of: the fast
+# path finds no replay any other way).
 _NEXT_NUMBER = ("INSERT INTO queue_tally (service_id, business_date, last_number) SELECT ?1, ?2, 1 "
-                "WHERE (?3 IS NULL OR ?3 > 0) AND NOT EXISTS (SELECT 1 FROM ticket WHERE device_id = ?4 "
+                "WHERE (?3 IS NULL OR ?3 > 0) AND (?6 IS NULL OR ?6 = (SELECT version FROM catalog_version "
+                "WHERE id = 1)) AND NOT EXISTS (SELECT 1 FROM ticket WHERE device_id = ?4 "
                 "AND request_key = ?5 AND request_key IS NOT NULL) ON CONFLICT (service_id, business_date) "
                 "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3 "
                 "RETURNING last_number")
@@ -59,6 +62,9 @@ class TicketOrder:
     source: str = "kiosk"
     key: str | None = None  # Idempotency-Key, with the fingerprint of the request it was first sent with
     fingerprint: str = ""  # FINGERPRINT_LENGTH hex digits
+    # Set by the ticket route, which checked the order against a catalog view it did not read again: the take
+    # issues nothing (FULL) unless catalog_version is still this, inside its write transaction.
+    catalog_version: int | None = None
 
 
 FINGERPRINT_LENGTH = 16  # tickets taken before edge migration 39 keep 64; their first 16 are compared
@@ -92,8 +98,10 @@ def take(order: TicketOrder, first_try: bool = False) -> Outcome:
             same = known[0] is not None and known[0][:FINGERPRINT_LENGTH] == order.fingerprint
             return Outcome(REPLAYED if same else CONFLICT, ticket_id=known[1])
     service = order.service
-    number = next_number(service.id, order.today, service.daily_cap, order.device_id, order.key)
-    if number is None:  # full (or, on the first try only, a key from before migration 39: the full path finds it)
+    number = next_number(service.id, order.today, service.daily_cap, order.device_id, order.key,
+                         order.catalog_version)
+    if number is None:  # full (or, on the first try only, a key from before migration 39 or a stale catalog view:
+        # the full path finds the ticket, or reads the catalog again)
         return Outcome(FULL)
     token = track_tokens.new_token(track_tokens.Place(service.id, order.today, number))
     issued_at, day = order.now.isoformat(" "), order.today.isoformat()
@@ -137,11 +145,12 @@ _AHEAD = ("SELECT count(*) FROM ticket WHERE service_id = ? AND status = 'waitin
 
 
 def next_number(service_id: int, today: date, daily_cap: int | None, device_id: int | None = None,
-                key: str | None = None) -> int | None:
+                key: str | None = None, catalog_version: int | None = None) -> int | None:
     """Bump today's number of a service under the caller's write lock (the day's first ticket makes its row);
-    None past the daily cap, or when `key` is a key an older ticket of the device keeps in its row."""
+    None past the daily cap, when `key` is a key an older ticket of the device keeps in its row, or when the
+    catalog is no longer at `catalog_version`."""
     row = database.connection().execute(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap, device_id,
-                                                       key)).fetchone()
+                                                       key, catalog_version)).fetchone()
     return row[0] if row else None
 
 

@@ -48,7 +48,8 @@ def ticket_order(service_code: str, *, clock: Clock, priority: bool = False, dev
     """The order for `issuing.take`, or the error a resident should read now: an unknown, switched-off or
     closed (office hours, holiday) service.
 
-    :param catalog: the request's view of the catalog, when it already has one (the ticket route)."""
+    :param catalog: the ticket route's view of the catalog, which it did not read again: the take then checks
+        the view's version in its own write (TicketOrder.catalog_version)."""
     clock.require_trusted()
     today = clock.business_date()
     code = service_code.upper()[:1] if isinstance(service_code, str) else ""
@@ -63,7 +64,8 @@ def ticket_order(service_code: str, *, clock: Clock, priority: bool = False, dev
     if closed:
         raise ApiError(409, "service_closed", closed)
     return issuing.TicketOrder(service=service, priority=bool(priority), now=now, today=today, device_id=device_id,
-                               resident_id=resident_id, source=source, key=key, fingerprint=fingerprint)
+                               resident_id=resident_id, source=source, key=key, fingerprint=fingerprint,
+                               catalog_version=None if catalog is None else view.version)
 
 
 def issued(outcome: issuing.Outcome, service: ServiceEntry) -> issuing.Outcome:

@@ -134,3 +134,31 @@ def test_a_kiosk_paired_or_revoked_meanwhile_is_known_at_once_and_a_heartbeat_re
     revoke(device.id, now)
     refused = client.post("/api/v1/tickets", json={"service": "A"}, headers=second)
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
+
+
+def test_a_service_closed_since_the_view_was_read_is_refused_by_the_take_itself(app, kiosk, flask_calls):
+    """The route reads no catalog version: GIVEN its view was read while service A was open WHEN A is switched off
+    (a trigger moves the version) THEN the take's own statement issues nothing, Flask reads the catalog again and
+    refuses, and no number is lost; reopened, A goes on from the next number."""
+    from edge_server.models import Service
+
+    first = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
+    assert first.status_code == 201 and flask_calls == []
+    catalog = app.extensions["queue_catalog"]
+    read_open = catalog._key
+    Service.update(is_open=False).where(Service.code == "A").execute()
+    assert catalog.cached(app.extensions["clock"].zone, app.extensions["clock"].business_date()).services[
+        "A"].is_open  # the route's view still says open
+    refused = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "service_closed"
+    assert flask_calls == [("POST", "/api/v1/tickets")]
+    assert catalog._key != read_open  # Flask read the catalog again
+    assert Ticket.select().where(Ticket.issued_service == first_ticket_service(first)).count() == 1
+    Service.update(is_open=True).where(Service.code == "A").execute()
+    again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
+    assert again.status_code == 201
+    assert (first.get_json()["ticket"]["number"], again.get_json()["ticket"]["number"]) == ("A-001", "A-002")
+
+
+def first_ticket_service(answer) -> int:
+    return Ticket.get_by_id(answer.get_json()["ticket"]["id"]).issued_service_id
