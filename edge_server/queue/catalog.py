@@ -50,6 +50,7 @@ class Catalog:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._view = CatalogView({}, {})
+        self._loaded: tuple[tuple | None, CatalogView] = (None, self._view)
 
     def current(self, zone: ZoneInfo, today: date) -> CatalogView:
         """The catalog as the database has it now: one read of the version, a reload when it moved."""
@@ -60,12 +61,13 @@ class Catalog:
                     self._view = CatalogView(_load(zone, today),
                                              dict(database.execute_sql(_ACTIVE_DEVICES).fetchall()), key[0])
                     self._key = key
+                    self._loaded = (key, self._view)  # one assignment: `cached` never pairs a key with another view
         return self._view
 
     def cached(self, zone: ZoneInfo, today: date) -> CatalogView | None:
         """The view last read for this day and zone, without reading the database (None before the first read):
         only for a take that checks the view's `version` in its own write (TicketOrder.catalog_version)."""
-        view, key = self._view, self._key
+        key, view = self._loaded
         if key is None or key[1:] != (today, zone.key):
             return None
         return view
