@@ -23,16 +23,15 @@ ISSUED, REPLAYED, CONFLICT, FULL = "issued", "replayed", "conflict", "full"
 
 # The day's counter lives in the service's tally row (tally.py), which the new ticket's trigger updates next: one
 # page. Parameters: service id, business date, daily cap (NULL: none), device id, Idempotency-Key (NULL: none),
-# the catalog version the order was checked against (NULL: not asked). No row back: the cap is reached, the
-# catalog changed since (the order's device, service or hours may be stale), or the key is one a ticket taken
-# before edge migration 39 keeps in its row (one probe of that index, which new tickets stay out of: the fast
-# path finds no replay any other way).
+# the catalog version the order was checked against (NULL: not asked). With the RETURNING the take adds
+# (_NUMBER_AND_PLACE), no row back means: the cap is reached, the catalog changed since (the order's device,
+# service or hours may be stale), or the key is one a ticket taken before edge migration 39 keeps in its row (one
+# probe of that index, which new tickets stay out of: the fast path finds no replay any other way).
 _NEXT_NUMBER = ("INSERT INTO queue_tally (service_id, business_date, last_number) SELECT ?1, ?2, 1 "
                 "WHERE (?3 IS NULL OR ?3 > 0) AND (?6 IS NULL OR ?6 = (SELECT version FROM catalog_version "
                 "WHERE id = 1)) AND NOT EXISTS (SELECT 1 FROM ticket WHERE device_id = ?4 "
                 "AND request_key = ?5 AND request_key IS NOT NULL) ON CONFLICT (service_id, business_date) "
-                "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3 "
-                "RETURNING last_number")
+                "DO UPDATE SET last_number = last_number + 1 WHERE ?3 IS NULL OR last_number < ?3")
 _INSERT_TICKET = ("INSERT INTO ticket (id, service_id, issued_service_id, business_date, number, priority, status, "
                   "issued_at, device_id, resident_id, recall_count, track_token, source, print_error, request_hash) "
                   "VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, 0, ?, ?, '', ?)")
@@ -47,6 +46,25 @@ _RECENT_SERVICE_SECONDS = (
     "SELECT avg(seconds) FROM (SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400 "
     "AS seconds FROM ticket WHERE service_id = ? AND status = 'done' AND finished_at IS NOT NULL "
     "ORDER BY finished_at DESC LIMIT ?) WHERE seconds BETWEEN ? AND ?")
+
+
+
+
+def _numbered(sql: str, *parameters: str) -> str:
+    """`sql` with its `?` placeholders replaced, in order, by `parameters` (numbered ones, or a column)."""
+    parts = sql.split("?")
+    return "".join(part + parameter for part, parameter in zip(parts[:-1], parameters, strict=True)) + parts[-1]
+
+
+# The number, and the new ticket's place and estimate, in one statement (each statement is Python and a trip into
+# SQLite; under load, the GIL let go and taken back): the tally row as the bump left it (its waiting counts are
+# those before this ticket, whose trigger runs at its insert), the probe behind the ticket (tally.BEHIND) and the
+# recent mean, as subqueries of RETURNING. Parameters: _NEXT_NUMBER's six, then the priority, the issue time, the
+# probe's limit, the ticket id, the waiting status, and the mean's three.
+_NUMBER_AND_PLACE = (
+    f"{_NEXT_NUMBER} RETURNING last_number, waiting, waiting_priority, "
+    f"({_numbered(tally.BEHIND, '?1', '?11', '?2', '?7', '?8', '?8', 'queue_tally.last_number', '?10', '?9')}), "
+    f"({_numbered(_RECENT_SERVICE_SECONDS, '?1', '?12', '?13', '?14')})")
 
 
 @dataclass(frozen=True)
@@ -97,15 +115,18 @@ def take(order: TicketOrder, first_try: bool = False) -> Outcome:
         if known is not None:
             same = known[0] is not None and known[0][:FINGERPRINT_LENGTH] == order.fingerprint
             return Outcome(REPLAYED if same else CONFLICT, ticket_id=known[1])
-    service = order.service
-    number = next_number(service.id, order.today, service.daily_cap, order.device_id, order.key,
-                         order.catalog_version)
-    if number is None:  # full (or, on the first try only, a key from before migration 39 or a stale catalog view:
+    service, priority = order.service, int(order.priority)
+    issued_at, day = order.now.isoformat(" "), order.today.isoformat()
+    low, high = wait_estimate.USABLE_SERVICE_SECONDS
+    row = sql.execute(_NUMBER_AND_PLACE, (
+        service.id, day, service.daily_cap, order.device_id, order.key, order.catalog_version, priority, issued_at,
+        POSITION_SCAN, ticket_id, rules.WAITING, wait_estimate.RECENT_DONE, low, high)).fetchone()
+    if row is None:  # full (or, on the first try only, a key from before migration 39 or a stale catalog view:
         # the full path finds the ticket, or reads the catalog again)
         return Outcome(FULL)
+    number, waiting_before, priority_before, later, recent = row
     token = track_tokens.new_token(track_tokens.Place(service.id, order.today, number))
-    issued_at, day = order.now.isoformat(" "), order.today.isoformat()
-    sql.execute(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, int(order.priority), issued_at,
+    sql.execute(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, priority, issued_at,
                                  order.device_id, order.resident_id, token, order.source,
                                  order.fingerprint if order.key is not None else None))
     record_event("ticket.issued", order.today, {
@@ -113,45 +134,16 @@ def take(order: TicketOrder, first_try: bool = False) -> Outcome:
         "priority": order.priority, "source": order.source, "service_name": service.name,
         "track_hash": token_digest(token),
     }, order.now)
-    ahead, recent = _place(service.id, order.today, order.priority, issued_at, number, ticket_id)
+    # the tally as it was before this ticket's trigger added it: one more waiting, in its class too
+    ahead = _ahead_from_tally(waiting_before + 1, priority_before + priority, order.priority, later)
+    if ahead is None:
+        ahead = position(service.id, order.today, order.priority, issued_at, number, ticket_id)
     return Outcome(ISSUED, ticket_id=ticket_id, number=number, track_token=token, position=ahead,
                    recent_service_seconds=recent)
 
 
-# A new ticket's place and the recent service time in one statement (each statement the take runs lets the GIL
-# go and come back, a thread switch when other requests are waiting for it): the probe behind the ticket and the
-# recent mean as scalar subqueries, beside its service's tally row. Parameters: BEHIND's, the mean's, the tally's.
-_PLACE = (f"SELECT t.waiting, t.waiting_priority, ({tally.BEHIND}), ({_RECENT_SERVICE_SECONDS}) "
-          "FROM (SELECT 1) LEFT JOIN queue_tally AS t ON t.service_id = ? AND t.business_date = ?")
-
-
-def _place(service_id: int, business_date: date, priority: bool, issued_at: str, number: int,
-           ticket_id: str) -> tuple[int, float | None]:
-    """`position` and `recent_service_seconds` of a ticket just taken, in one statement."""
-    day = business_date.isoformat()
-    low, high = wait_estimate.USABLE_SERVICE_SECONDS
-    total, priority_waiting, later, recent = database.connection().execute(_PLACE, (
-        service_id, rules.WAITING, day, int(priority), issued_at, issued_at, number, ticket_id, POSITION_SCAN,
-        service_id, wait_estimate.RECENT_DONE, low, high,
-        service_id, day)).fetchone()
-    ahead = _ahead_from_tally(total or 0, priority_waiting or 0, priority, later)
-    if ahead is None:
-        ahead = position(service_id, business_date, priority, issued_at, number, ticket_id)
-    return ahead, recent
-
-
 _AHEAD = ("SELECT count(*) FROM ticket WHERE service_id = ? AND status = 'waiting' AND business_date = ? AND id != ? "
           "AND (priority > ? OR (priority = ? AND (issued_at < ? OR (issued_at = ? AND number < ?))))")
-
-
-def next_number(service_id: int, today: date, daily_cap: int | None, device_id: int | None = None,
-                key: str | None = None, catalog_version: int | None = None) -> int | None:
-    """Bump today's number of a service under the caller's write lock (the day's first ticket makes its row);
-    None past the daily cap, when `key` is a key an older ticket of the device keeps in its row, or when the
-    catalog is no longer at `catalog_version`."""
-    row = database.connection().execute(_NEXT_NUMBER, (service_id, today.isoformat(), daily_cap, device_id,
-                                                       key, catalog_version)).fetchone()
-    return row[0] if row else None
 
 
 POSITION_SCAN = 500  # a ticket with more than this many behind it is counted from the front instead

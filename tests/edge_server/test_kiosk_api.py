@@ -67,6 +67,10 @@ def test_priority_ticket_goes_ahead_of_regular_ones(kiosk):
     kiosk.post("/api/v1/tickets", json={"service": "A"})
     prio = kiosk.post("/api/v1/tickets", json={"service": "A", "priority": True}).get_json()["ticket"]
     assert prio["priority"] is True and prio["position"] == 0
+    second = kiosk.post("/api/v1/tickets", json={"service": "A", "priority": True}).get_json()["ticket"]
+    assert second["position"] == 1  # behind the first priority ticket, ahead of the two regular ones
+    regular = kiosk.post("/api/v1/tickets", json={"service": "A"}).get_json()["ticket"]
+    assert regular["position"] == 4
 
 
 def test_same_idempotency_key_returns_the_same_ticket(kiosk):
