@@ -48,8 +48,6 @@ _RECENT_SERVICE_SECONDS = (
     "ORDER BY finished_at DESC LIMIT ?) WHERE seconds BETWEEN ? AND ?")
 
 
-
-
 def _numbered(sql: str, *parameters: str) -> str:
     """`sql` with its `?` placeholders replaced, in order, by `parameters` (numbered ones, or a column)."""
     parts = sql.split("?")
