@@ -48,21 +48,21 @@ class Catalog:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._view = CatalogView({}, {})
-        self._loaded: tuple[tuple | None, CatalogView] = (None, self._view)
+        # (key, the view read for it) in one attribute, so no reader ever pairs a key with another key's view
+        self._loaded: tuple[tuple | None, CatalogView] = (None, CatalogView({}, {}))
 
     def current(self, zone: ZoneInfo, today: date) -> CatalogView:
         """The catalog as the database has it now: one read of the version, a reload when it moved."""
         key = (database.execute_sql(_VERSION).fetchone()[0], today, zone.key)
-        if key != self._key:
+        loaded, view = self._loaded
+        if key != loaded:
             with self._lock:
-                if key != self._key:
-                    self._view = CatalogView(_load(zone, today),
-                                             dict(database.execute_sql(_ACTIVE_DEVICES).fetchall()), key[0])
-                    self._key = key
-                    self._loaded = (key, self._view)  # one assignment: `cached` never pairs a key with another view
-        return self._view
+                loaded, view = self._loaded
+                if key != loaded:
+                    view = CatalogView(_load(zone, today), dict(database.execute_sql(_ACTIVE_DEVICES).fetchall()),
+                                       key[0])
+                    self._loaded = (key, view)
+        return view
 
     def cached(self, zone: ZoneInfo, today: date) -> CatalogView | None:
         """The view last read for this day and zone, without reading the database (None before the first read):

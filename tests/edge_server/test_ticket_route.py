@@ -124,13 +124,13 @@ def test_a_kiosk_paired_or_revoked_meanwhile_is_known_at_once_and_a_heartbeat_re
     assert client.post("/api/v1/tickets", json={"service": "A"}, headers=second).status_code == 201
     assert flask_calls == []
     catalog = app.extensions["queue_catalog"]
-    loaded = catalog._key
+    loaded = catalog._loaded[0]
     beat = client.post("/api/v1/devices/heartbeat", json={"printer": {"online": True, "paper": "low"},
                                                          "scanner": {"connected": True}}, headers=second)
     assert beat.status_code == 200
     assert "low" in Device.get_by_id(device.id).printer  # the heartbeat wrote the row
     assert client.post("/api/v1/tickets", json={"service": "A"}, headers=second).status_code == 201
-    assert catalog._key == loaded
+    assert catalog._loaded[0] == loaded
     revoke(device.id, now)
     refused = client.post("/api/v1/tickets", json={"service": "A"}, headers=second)
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
@@ -145,14 +145,14 @@ def test_a_service_closed_since_the_view_was_read_is_refused_by_the_take_itself(
     first = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
     assert first.status_code == 201 and flask_calls == []
     catalog = app.extensions["queue_catalog"]
-    read_open = catalog._key
+    read_open = catalog._loaded[0]
     Service.update(is_open=False).where(Service.code == "A").execute()
     assert catalog.cached(app.extensions["clock"].zone, app.extensions["clock"].business_date()).services[
         "A"].is_open  # the route's view still says open
     refused = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "service_closed"
     assert flask_calls == [("POST", "/api/v1/tickets")]
-    assert catalog._key != read_open  # Flask read the catalog again
+    assert catalog._loaded[0] != read_open  # Flask read the catalog again
     assert Ticket.select().where(Ticket.issued_service == first_ticket_service(first)).count() == 1
     Service.update(is_open=True).where(Service.code == "A").execute()
     again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
