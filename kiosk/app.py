@@ -89,16 +89,23 @@ class KioskApp(App):
         root = KioskRoot()
         from kiosk.screens import home, identify, info, letters, offline, queue, status, survey, ticket
 
-        for screen in (home.HomeScreen(name="home"), queue.QueueScreen(name="queue"),
-                       ticket.TicketScreen(name="ticket"), identify.IdentifyScreen(name="identify"),
-                       letters.LettersScreen(name="letters"), letters.LetterFormScreen(name="letter_form"),
-                       letters.LetterReviewScreen(name="letter_review"),
-                       letters.LetterDoneScreen(name="letter_done"), status.StatusScreen(name="status"),
-                       info.InfoScreen(name="info"), survey.SurveyScreen(name="survey"),
-                       offline.OfflineScreen(name="offline")):
-            root.ids.sm.add_widget(screen)
+        # Only the home screen is built at start (the cold start waits for it); each other screen the first time
+        # it is shown, in a few tens of milliseconds.
+        self._screen_classes = {
+            "home": home.HomeScreen, "queue": queue.QueueScreen, "ticket": ticket.TicketScreen,
+            "identify": identify.IdentifyScreen, "letters": letters.LettersScreen,
+            "letter_form": letters.LetterFormScreen, "letter_review": letters.LetterReviewScreen,
+            "letter_done": letters.LetterDoneScreen, "status": status.StatusScreen, "info": info.InfoScreen,
+            "survey": survey.SurveyScreen, "offline": offline.OfflineScreen}
+        root.ids.sm.add_widget(home.HomeScreen(name="home"))
         root.ids.countdown.on_stay = self.touched
         return root
+
+    def screen(self, name: str) -> Any:
+        """The screen called ``name``, built the first time it is asked for."""
+        if not self.sm.has_screen(name):
+            self.sm.add_widget(self._screen_classes[name](name=name))
+        return self.sm.get_screen(name)
 
     def on_start(self) -> None:
         Window.show_cursor = False
@@ -171,7 +178,7 @@ class KioskApp(App):
             self.history.clear()
         self.return_at = None
         self.notice = "" if not kwargs.pop("keep_notice", False) else self.notice
-        screen = self.sm.get_screen(name)
+        screen = self.screen(name)
         if current != name:
             self.sm.current_screen.leave()
         self.sm.current = name
