@@ -90,8 +90,8 @@ class KioskApp(App):
         from kiosk.screens import home, identify, info, letters, offline, queue, status, survey, ticket
 
         # Only the home screen is built at start (the cold start waits for it); each other screen the first time
-        # it is shown, in a few tens of milliseconds.
-        self._screen_classes = {
+        # it is shown (`screen`), in a few milliseconds.
+        self.screen_classes = {
             "home": home.HomeScreen, "queue": queue.QueueScreen, "ticket": ticket.TicketScreen,
             "identify": identify.IdentifyScreen, "letters": letters.LettersScreen,
             "letter_form": letters.LetterFormScreen, "letter_review": letters.LetterReviewScreen,
@@ -104,7 +104,7 @@ class KioskApp(App):
     def screen(self, name: str) -> Any:
         """The screen called ``name``, built the first time it is asked for."""
         if not self.sm.has_screen(name):
-            self.sm.add_widget(self._screen_classes[name](name=name))
+            self.sm.add_widget(self.screen_classes[name](name=name))
         return self.sm.get_screen(name)
 
     def on_start(self) -> None:
