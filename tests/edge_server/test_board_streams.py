@@ -10,6 +10,7 @@ import pytest
 from waitress import create_server
 
 from edge_server.devices import create_pairing_code
+from tests.tools import stop_waitress
 
 
 @pytest.fixture
@@ -21,8 +22,7 @@ def server(app):
     thread.start()
     yield httpd.effective_port
     app.extensions["display_streams"].stop()
-    httpd.close()
-    thread.join(timeout=5)
+    stop_waitress(httpd, thread)
 
 
 def open_stream(port: int, source: str, cookie: str = "") -> tuple[int, socket.socket]:

@@ -13,6 +13,7 @@ from waitress import create_server
 
 from edge_server.models import StaffSession
 from edge_server.staff import sessions
+from tests.tools import stop_waitress
 
 from .conftest import login
 
@@ -26,8 +27,7 @@ def server(app):
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.effective_port}"
-    httpd.close()
-    thread.join(timeout=5)
+    stop_waitress(httpd, thread)
 
 
 def _login_form(base: str) -> tuple[requests.Session, str]:
