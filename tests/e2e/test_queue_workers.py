@@ -180,8 +180,11 @@ def _thread_cores(pid: int) -> set[str]:
     """The cores each thread of a process may run on, as /proc writes them ("1", "0-1")."""
     cores = set()
     for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/status") as fh:
-            cores.update(line.split()[1] for line in fh if line.startswith("Cpus_allowed_list"))
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as fh:
+                cores.update(line.split()[1] for line in fh if line.startswith("Cpus_allowed_list"))
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
     return cores
 
 
