@@ -25,7 +25,6 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _all_cpus: set[int] | None = None  # the cores before this process was pinned (None: not pinned)
-_held: int | None = None  # the claimed core's lock file descriptor, open for the life of the process
 
 
 def pin_worker(lock_dir: Path, workers: int) -> int | None:
@@ -33,7 +32,7 @@ def pin_worker(lock_dir: Path, workers: int) -> int | None:
 
     Call it first thing in a worker process, before it starts threads. :returns: the core, or None when there are
     more workers than cores, the platform cannot pin, or every core's lock is taken."""
-    global _all_cpus, _held
+    global _all_cpus
     if not hasattr(os, "sched_setaffinity"):
         return None
     cpus = sorted(os.sched_getaffinity(0))
@@ -46,8 +45,8 @@ def pin_worker(lock_dir: Path, workers: int) -> int | None:
         except BlockingIOError:
             os.close(fd)
             continue
-        os.sched_setaffinity(0, {cpu})
-        _all_cpus, _held = set(cpus), fd
+        os.sched_setaffinity(0, {cpu})  # `fd` stays open, and the lock held, for the life of the process
+        _all_cpus = set(cpus)
         log.info("worker %d runs on core %d", os.getpid(), cpu)
         return cpu
     return None

@@ -26,10 +26,16 @@ def two_workers(tmp_path):
     server.stop()
 
 
+def _children(server: EdgeServerProcess) -> list[int]:
+    """The server's worker processes now (the parent's children, from /proc)."""
+    with open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children") as fh:
+        return [int(pid) for pid in fh.read().split()]
+
+
 def _workers(server: EdgeServerProcess) -> list[int]:
     deadline = time.monotonic() + 10
     while True:
-        pids = [int(p) for p in open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read().split()]
+        pids = _children(server)
         if len(pids) == 2 or time.monotonic() > deadline:
             return pids
         time.sleep(0.1)
@@ -164,7 +170,7 @@ def test_a_worker_that_dies_is_replaced_and_the_jobs_move_to_a_live_one(two_work
     os.kill(jobs_worker, signal.SIGKILL)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        now = [int(p) for p in open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read().split()]
+        now = _children(server)
         taken_over = sum("runs the background jobs" in line for line in server.log) == 2
         if len(now) == 2 and jobs_worker not in now and taken_over:
             break
@@ -204,7 +210,7 @@ def test_each_worker_runs_on_a_core_of_its_own_and_its_replacement_takes_the_fre
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        now = [int(p) for p in open(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read().split()]
+        now = _children(server)
         new = [pid for pid in now if pid not in workers]
         if len(now) == 2 and new and f"worker {new[0]} runs on core" in "".join(server.log):
             break

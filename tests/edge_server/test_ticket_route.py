@@ -153,12 +153,9 @@ def test_a_service_closed_since_the_view_was_read_is_refused_by_the_take_itself(
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "service_closed"
     assert flask_calls == [("POST", "/api/v1/tickets")]
     assert catalog._loaded[0] != read_open  # Flask read the catalog again
-    assert Ticket.select().where(Ticket.issued_service == first_ticket_service(first)).count() == 1
+    a_id = Ticket.get_by_id(first.get_json()["ticket"]["id"]).issued_service_id
+    assert Ticket.select().where(Ticket.issued_service == a_id).count() == 1  # the refused take wrote nothing
     Service.update(is_open=True).where(Service.code == "A").execute()
     again = kiosk.post("/api/v1/tickets", json={"service": "A"}, headers={"Idempotency-Key": time_ordered_uuid()})
     assert again.status_code == 201
     assert (first.get_json()["ticket"]["number"], again.get_json()["ticket"]["number"]) == ("A-001", "A-002")
-
-
-def first_ticket_service(answer) -> int:
-    return Ticket.get_by_id(answer.get_json()["ticket"]["id"]).issued_service_id
