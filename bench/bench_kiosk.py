@@ -4,11 +4,12 @@
 - scan-to-greeting latency (an e-KTP tag scanned on the home screen until the masked name is on screen);
 - tap-to-printed-receipt latency (the finger lifts from a service tile until the virtual printer has the receipt);
 - resident memory (RSS) after 100 visits, and its growth from visit 25 to visit 100 (the first visits fill
-  caches: fonts, textures, connections; after them it stays flat: 190-191 MiB after 100 visits, growth -3 to -4 MiB,
-  when measured for issue 16; 224-228 MiB before). Screens are built the first time they are shown and the visits
-  here show only some of them, so every screen is built before the visits, as a day of residents would. About
-  65 MiB of it is the mapped code of the software GL driver used offscreen here (libLLVM, swrast_dri, libz3) and
-  about 28 MiB that driver's heap, not the kiosk's.
+  caches: fonts, textures, connections; after them it stays flat). Screens are built the first time they are shown
+  and the visits here show only some of them, so every screen is built before the visits, as a day of residents
+  would. Beside it: the anonymous part of that RSS (what is not pages of files), and the largest RSS in a visit,
+  taken before it ends (its end frees the visit's widgets and hands the shader compiler's code back,
+  kiosk/memory.py). Offscreen here the GL driver is Mesa's llvmpipe: its heap (about 28 MiB) and its code are in
+  these figures; a Pi's GPU driver compiles shaders without LLVM and keeps textures in GPU memory.
 
 Runs offscreen against a real edge server with demo data (``python -m edge_server serve --demo``).
 """
@@ -37,10 +38,11 @@ def emit(name: str, value: float, unit: str) -> None:
     print(json.dumps({"name": name, "value": round(value, 2), "unit": unit}), flush=True)
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory (``RssAnon``: the part that is not pages of files), MiB."""
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024.0
     return 0.0
 
@@ -106,8 +108,8 @@ def tap_to_receipt(kiosk, runs: int = 20) -> list[float]:
     return times
 
 
-def one_visit(kiosk, edge, i: int) -> None:
-    """Scan a card, take a ticket, look at letters or information, and leave."""
+def one_visit(kiosk, edge, i: int) -> float:
+    """Scan a card, take a ticket, look at letters or information, and leave. :returns: the RSS before leaving."""
     kiosk.reset()
     tags = [r["rfid"] for r in edge.residents(with_rfid=True)]
     kiosk.scan(tags[i % len(tags)])
@@ -123,7 +125,9 @@ def one_visit(kiosk, edge, i: int) -> None:
     else:
         kiosk.tap_text("Ajukan Surat")
         kiosk.wait_until(lambda: kiosk.screen.letter_types, what="letter types")
+    during = rss_mb()
     kiosk.tap_text("Selesai")
+    return during
 
 
 def main() -> None:
@@ -153,8 +157,9 @@ def main() -> None:
             at_25 = 0.0
             for name in kiosk.app.screen_classes:  # built on first show; a day's visits show every one
                 kiosk.app.screen(name)
+            during = []
             for i in range(100):
-                one_visit(kiosk, edge, i)
+                during.append(one_visit(kiosk, edge, i))
                 if i == 24:
                     gc.collect()
                     at_25 = rss_mb()
@@ -162,6 +167,8 @@ def main() -> None:
             at_100 = rss_mb()
             emit("kiosk_rss_after_100_visits", at_100, "MiB")
             emit("kiosk_rss_growth_visits_25_to_100", at_100 - at_25, "MiB")
+            emit("kiosk_rss_anonymous_after_100_visits", rss_mb("RssAnon"), "MiB")
+            emit("kiosk_rss_in_a_visit_max", max(during), "MiB")  # before the visit's end gives memory back
             kiosk.close()
         finally:
             edge.stop()

@@ -31,6 +31,7 @@ NO_HISTORY = {"identify", "ticket", "letter_done", "offline", "letter_review", "
 STAY_WHEN_OFFLINE = {"ticket", "letter_done", "offline"}
 # Screens that belong to one resident: a different card scanned there starts again from home.
 RESIDENT_SCREENS = {"letters", "letter_form", "letter_review", "letter_done", "status"}
+CODE_RELEASE_DELAY = 1.0  # seconds from the start to handing the shader compiler's code back (kiosk/memory.py)
 BUSY_WORDS = {
     "loading": messages.N_("Sedang memuat..."), "ticket": messages.N_("Sedang mengambil nomor..."),
     "printing": messages.N_("Sedang mencetak..."), "identify": messages.N_("Sedang memeriksa..."),
@@ -128,6 +129,8 @@ class KioskApp(App):
         self._update_clock()
         self.go("home")
         memory.freeze_startup_objects()
+        # Once the home screen's first frames have compiled their shaders: the compiler's code is not needed.
+        self._events.append(Clock.schedule_once(lambda _dt: memory.release_code_pages(), CODE_RELEASE_DELAY))
         self._events += self.notify_systemd()
 
     def notify_systemd(self) -> list[Any]:
