@@ -1,39 +1,16 @@
-"""Certificate pinning on the village LAN: fingerprints as people read them, and HTTPS that trusts one certificate.
+"""Certificate pinning on the village LAN for requests: HTTPS that trusts one certificate (doctor, provisioning).
 
-The edge's certificate is self-signed (no CA on a village LAN); kiosks, doctor and provisioning pin the SHA-256 of
-its DER bytes.
+The edge's certificate is self-signed (no CA on a village LAN); doctor and provisioning pin the SHA-256 of its DER
+bytes (anjungan_core.fingerprints). The kiosk pins it without requests (kiosk/edge_http.py).
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
-HEX = frozenset("0123456789abcdef")
-
-
-def format_fingerprint(hex_digest: str) -> str:
-    """``abcd...`` -> ``AB:CD:...`` (as browsers show it)."""
-    digest = hex_digest.replace(":", "").upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
-
-
-def normalise_fingerprint(text: str) -> str:
-    """``AB:CD:..``, ``ab cd ..`` or ``sha256:abcd..`` -> ``AB:CD:...``.
-
-    :raises ValueError: unless it is 64 hex digits.
-    """
-    digest = (text or "").strip().lower().removeprefix("sha256:").replace(":", "").replace(" ", "")
-    if len(digest) != 64 or not set(digest) <= HEX:
-        raise ValueError("a SHA-256 fingerprint has 64 hex digits (AB:CD:...)")
-    return format_fingerprint(digest)
-
-
-def fingerprint_of_der(der: bytes) -> str:
-    """SHA-256 of a DER certificate, ``AB:CD:...``."""
-    return format_fingerprint(hashlib.sha256(der).hexdigest())
+from anjungan_core.fingerprints import normalise_fingerprint
 
 
 class PinnedAdapter(HTTPAdapter):

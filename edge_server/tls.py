@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from anjungan_core.tls import fingerprint_of_der
+from anjungan_core.fingerprints import fingerprint_of_der
 
 from .config import ConfigError, EdgeConfig
 

@@ -6,19 +6,19 @@ answered with a JSON error: show its meaning to the resident).
 
 An edge server on HTTPS has its own self-signed certificate: the kiosk pins the SHA-256 fingerprint of that
 certificate (``edge_fingerprint`` in kiosk.toml, stored by `provisioning kiosk`) and refuses any other one,
-whatever CA signed it (:class:`anjungan_core.tls.PinnedAdapter`).
+whatever CA signed it (:mod:`kiosk.edge_http`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime
 from typing import Any
 
-import requests
-
-from anjungan_core.tls import PinnedAdapter, normalise_fingerprint
+from anjungan_core.fingerprints import normalise_fingerprint
+from kiosk.edge_http import CertificateMismatch, EdgeHTTP, TransportError
 
 log = logging.getLogger(__name__)
 CLOCK_WARN_SECONDS = 60
@@ -45,15 +45,11 @@ class EdgeCertificateError(EdgeUnavailable):
 class EdgeClient:
     """One kiosk's view of the edge server: a base URL, its device token and a timeout per call."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 8.0,
-                 session: requests.Session | None = None, fingerprint: str = "") -> None:
+    def __init__(self, base_url: str, token: str, timeout: float = 8.0, fingerprint: str = "") -> None:
         self.base_url = base_url.rstrip("/") + "/api/v1"
         self.token = token
-        self.timeout = (min(3.0, timeout), timeout)  # connect, read
-        self.http = session or requests.Session()
         self.fingerprint = normalise_fingerprint(fingerprint) if fingerprint else ""
-        if self.fingerprint:
-            self.http.mount("https://", PinnedAdapter(self.fingerprint))
+        self.http = EdgeHTTP(connect_timeout=min(3.0, timeout), read_timeout=timeout, pin=self.fingerprint)
         self.clock_offset: float | None = None  # edge time minus ours, seconds, from the last heartbeat
         self._clock_warned_at: float | None = None
 
@@ -68,28 +64,29 @@ class EdgeClient:
         if session:
             sent["X-Kiosk-Session"] = session
         sent.update(headers or {})
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
         try:
-            response = self.http.request(method, self.base_url + path, json=body, headers=sent,
-                                         timeout=self.timeout)
-        except requests.exceptions.SSLError as exc:
-            if self.fingerprint and "fingerprint" in str(exc).lower():
-                raise EdgeCertificateError(
-                    f"{method} {path}: the edge server's certificate is not the pinned one "
-                    f"({self.fingerprint[:23]}...); if the edge got a new certificate, run "
-                    f"`provisioning kiosk --edge-fingerprint NEW`") from exc
-            raise EdgeUnavailable(f"{method} {path}: SSLError (TLS handshake failed)") from exc
-        except requests.RequestException as exc:
-            raise EdgeUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
-        if response.status_code >= 500:
-            raise EdgeUnavailable(f"{method} {path}: HTTP {response.status_code}")
+            status, answer = self.http.request(method, self.base_url + path, payload, sent)
+        except CertificateMismatch as exc:
+            raise EdgeCertificateError(
+                f"{method} {path}: the edge server's certificate is not the pinned one "
+                f"({self.fingerprint[:23]}...); if the edge got a new certificate, run "
+                f"`provisioning kiosk --edge-fingerprint NEW`") from exc
+        except TransportError as exc:
+            raise EdgeUnavailable(f"{method} {path}: {exc}") from exc
+        if status >= 500:
+            raise EdgeUnavailable(f"{method} {path}: HTTP {status}")
         try:
-            data = response.json()
+            data = json.loads(answer)
         except ValueError:
-            raise EdgeUnavailable(f"{method} {path}: answer is not JSON (HTTP {response.status_code})") from None
-        if response.status_code >= 400:
+            raise EdgeUnavailable(f"{method} {path}: answer is not JSON (HTTP {status})") from None
+        if status >= 400:
             error = data.get("error", {}) if isinstance(data, dict) else {}
-            raise ApiError(response.status_code, str(error.get("code", "error")), str(error.get("message", "")))
-        return response.status_code, data
+            raise ApiError(status, str(error.get("code", "error")), str(error.get("message", "")))
+        return status, data
 
     def health(self) -> dict[str, Any]:
         """``{"status", "version", "village": {"code", "name"}}``."""
@@ -187,17 +184,9 @@ class EdgeClient:
         :raises EdgeUnavailable: no answer, not a 200, or larger than ``max_bytes``.
         """
         try:
-            response = self.http.get(url, timeout=self.timeout, stream=True)
-            try:
-                if response.status_code != 200:
-                    raise EdgeUnavailable(f"GET picture: HTTP {response.status_code}")
-                data = bytearray()
-                for chunk in response.iter_content(64 * 1024):
-                    data += chunk
-                    if len(data) > max_bytes:
-                        raise EdgeUnavailable("GET picture: too large")
-                return bytes(data)
-            finally:
-                response.close()
-        except requests.RequestException as exc:
-            raise EdgeUnavailable(f"GET picture: {type(exc).__name__}") from exc
+            status, data = self.http.request("GET", url, max_bytes=max_bytes)
+        except TransportError as exc:
+            raise EdgeUnavailable(f"GET picture: {exc}") from exc
+        if status != 200:
+            raise EdgeUnavailable(f"GET picture: HTTP {status}")
+        return data

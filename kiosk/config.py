@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from anjungan_core.config import ConfigError, key_error, load_settings
-from anjungan_core.tls import normalise_fingerprint
+from anjungan_core.fingerprints import normalise_fingerprint
 
 log = logging.getLogger(__name__)
 __all__ = ["ConfigError", "KioskConfig", "build_parser", "from_args", "from_mapping", "load_file", "validate"]

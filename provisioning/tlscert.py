@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from anjungan_core.tls import fingerprint_of_der, normalise_fingerprint
+from anjungan_core.fingerprints import fingerprint_of_der, normalise_fingerprint
 from provisioning.target import ProvisioningError
 
 VALID_DAYS = 5 * 365 + 1

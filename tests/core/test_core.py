@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from anjungan_core import calendar_words, files, nik, regions, tls, version
+from anjungan_core import calendar_words, files, fingerprints, nik, regions, tls, version
 
 CORE = Path(regions.__file__).parent
 # What each module may import besides the standard library and the core itself (nothing of the parts, ever).
@@ -96,19 +96,19 @@ def test_secret_is_made_once_private_and_the_same_for_racing_processes(tmp_path)
 
 @pytest.mark.parametrize("text", ["ab" * 32, "AB:" * 31 + "AB", "sha256:" + "ab" * 32, " " + "ab " * 32])
 def test_fingerprints_normalise(text):
-    assert tls.normalise_fingerprint(text) == ":".join(["AB"] * 32)
+    assert fingerprints.normalise_fingerprint(text) == ":".join(["AB"] * 32)
 
 
 @pytest.mark.parametrize("text", ["", "ab" * 31, "zz" * 32, "ab" * 33])
 def test_bad_fingerprints_are_refused(text):
     with pytest.raises(ValueError):
-        tls.normalise_fingerprint(text)
+        fingerprints.normalise_fingerprint(text)
 
 
 def test_fingerprint_of_der_is_sha256_of_the_bytes():
     import hashlib
 
-    assert tls.fingerprint_of_der(b"x").replace(":", "").lower() == hashlib.sha256(b"x").hexdigest()
+    assert fingerprints.fingerprint_of_der(b"x").replace(":", "").lower() == hashlib.sha256(b"x").hexdigest()
 
 
 def test_pinned_session_only_pins_https_when_asked():

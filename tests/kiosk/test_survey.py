@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 
@@ -47,7 +48,8 @@ def test_a_low_score_asks_what_to_improve_and_sends_no_identity(kiosk, edge):
     client = kiosk.app.controller.client
     sent: list[tuple] = []
     real = client.http.request
-    client.http.request = lambda method, url, **kw: sent.append((method, url, kw)) or real(method, url, **kw)
+    client.http.request = lambda method, url, body=None, headers=None, **kw: (
+        sent.append((method, url, body, headers)) or real(method, url, body, headers, **kw))
     try:
         kiosk.taps = 0
         open_survey(kiosk)
@@ -60,9 +62,9 @@ def test_a_low_score_asks_what_to_improve_and_sends_no_identity(kiosk, edge):
         client.http.request = real
     assert kiosk.taps == 3
     assert last_answer(edge) == (2, "waktu_tunggu", "kiosk", None, None)
-    posted = [kw for method, url, kw in sent if method == "POST" and url.endswith("/survey")]
-    assert posted and "X-Kiosk-Session" not in posted[0]["headers"]
-    assert posted[0]["json"] == {"score": 2, "improve": "waktu_tunggu"}
+    posted = [(body, headers) for method, url, body, headers in sent if method == "POST" and url.endswith("/survey")]
+    assert posted and "X-Kiosk-Session" not in posted[0][1]
+    assert json.loads(posted[0][0]) == {"score": 2, "improve": "waktu_tunggu"}
 
 
 def test_lewati_sends_the_score_alone_in_english_too(kiosk, edge):
