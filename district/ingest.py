@@ -178,13 +178,18 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
         existing_ids: dict[str, int] = {}
         taken_seqs: dict[int, str] = {}
         if events:
+            # Two index lookups, not one OR: with OR, PostgreSQL read every stored event of the village and
+            # compared it with the batch's 250 ids and seqs (a tenth of the ingest at 1,500 events a village).
             ids = [e["id"] for e in events]
-            seqs = [e["seq"] for e in events]
-            rows = (Event.select(Event.event_id, Event.seq)
-                    .where((Event.village == village_code) & (Event.event_id.in_(ids) | Event.seq.in_(seqs))))
-            for row in rows:
-                existing_ids[row.event_id] = row.seq
-                taken_seqs[row.seq] = row.event_id
+            seqs = {e["seq"] for e in events}
+            mine = Event.village == village_code
+            rows = (Event.select(Event.event_id, Event.seq).where(mine & Event.event_id.in_(ids))
+                    .union_all(Event.select(Event.event_id, Event.seq)
+                               .where(mine & Event.seq.between(min(seqs), max(seqs)))))
+            for event_id, seq in rows.tuples():
+                existing_ids[event_id] = seq
+                if seq in seqs:
+                    taken_seqs[seq] = event_id
         result = IngestResult(acked_through=village.acked_through)
         new_rows = []
         for event in events:

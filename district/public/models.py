@@ -30,7 +30,7 @@ class PublicTicket(BaseModel):
     class Meta:
         indexes = (
             (("village", "ticket_id"), True),
-            (("village", "business_date", "service", "status"), False),
+            (("village", "business_date", "service"), False),
         )
 
 

@@ -236,3 +236,23 @@ def test_queue_order_and_estimates_are_the_edges():
     assert freshness(None, second, 180).stale
     assert not freshness(second, second + timedelta(seconds=180), 180).stale
     assert freshness(second, second + timedelta(seconds=181), 180) .stale
+
+
+def test_a_projected_row_keeps_every_character_and_every_empty_field(public_hub):
+    """New rows go to PostgreSQL in COPY's text format: tabs, line breaks, backslashes and quotes in a name stay
+    as they were, an empty text stays empty and a missing value stays NULL (on SQLite, the same rows by INSERT)."""
+    from district.public.models import PublicTicket
+
+    village = Village(public_hub)
+    name = 'Kependudukan\t"KTP"\\KK\nbaru \\N'
+    village.send(("ticket.issued", {"ticket_id": "00000000-0000-4000-8000-000000000001", "service": "A",
+                                    "number": "A-001", "priority": True, "source": "kiosk", "service_name": name}))
+    with public_hub.app.app_context():
+        row = PublicTicket.get(PublicTicket.ticket_id == "00000000-0000-4000-8000-000000000001")
+        assert (row.service_name, row.priority, row.status, row.issued_seq) == (name, True, "waiting", 1)
+        assert (row.track_hash, row.counter, row.service_seconds) == (None, None, None)
+    village.send(("ticket.called", {"ticket_id": "00000000-0000-4000-8000-000000000001", "service": "A",
+                                    "counter": 3, "wait_seconds": 60}))
+    with public_hub.app.app_context():
+        row = PublicTicket.get(PublicTicket.ticket_id == "00000000-0000-4000-8000-000000000001")
+        assert (row.service_name, row.status, row.counter, row.status_seq) == (name, "called", 3, 2)
