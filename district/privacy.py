@@ -21,12 +21,13 @@ _NIK = re.compile(r"(?<![0-9])(?:[0-9]{16}"
                   rf"|[0-9]{{4}}{_S}[0-9]{{4}}{_S}[0-9]{{4}}{_S}[0-9]{{4}})(?![0-9])")
 # One word of a masked name: a single letter, or its first letter, stars, and at most its last letter.
 _MASKED_WORD = re.compile(r"^[^\s*]$|^[^\s*]\*+[^\s*]?$")
+_DIGIT = re.compile(r"[0-9]")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def looks_like_nik(text: str) -> bool:
     """True when `text` holds a NIK in any common spelling (16 digits, separated or not)."""
-    if not any(c.isdigit() for c in text):
+    if len(text) < 16 or not _DIGIT.search(text):  # every spelling has 16 digits (a value per event field)
         return False
     return bool(_NIK.search(_UUID.sub(" ", text)))
 
@@ -38,31 +39,39 @@ def is_masked(name: str) -> bool:
 
 def identity_leak(value, path: str = "data") -> str | None:
     """Where `value` carries identity data (e.g. "data.nik"), or None when it is clean."""
+    found = _leak(value)
+    return None if found is None else path + found
+
+
+def _leak(value) -> str | None:
+    """The path below `value` to identity data ("" for `value` itself), or None. Paths are built only for a leak:
+    the hub walks every event of every batch, and nearly all are clean."""
+    if isinstance(value, str):
+        return "" if looks_like_nik(value) else None
     if isinstance(value, dict):
         for key, inner in value.items():
-            key_text = str(key)
-            if key_text.lower() in IDENTITY_KEYS or looks_like_nik(key_text):
-                return f"{path}.{key_text[:40]}"
-            if key_text.lower().endswith("_masked"):
+            key_text = key if isinstance(key, str) else str(key)
+            lowered = key_text.lower()
+            if lowered in IDENTITY_KEYS or looks_like_nik(key_text):
+                return f".{key_text[:40]}"
+            if lowered.endswith("_masked"):
                 if not isinstance(inner, str) or not is_masked(inner):
-                    return f"{path}.{key_text[:40]}"
+                    return f".{key_text[:40]}"
                 continue
-            found = identity_leak(inner, f"{path}.{key_text[:40]}")
-            if found:
-                return found
+            found = _leak(inner)
+            if found is not None:
+                return f".{key_text[:40]}{found}"
         return None
     if isinstance(value, list):
         for index, inner in enumerate(value):
-            found = identity_leak(inner, f"{path}[{index}]")
-            if found:
-                return found
+            found = _leak(inner)
+            if found is not None:
+                return f"[{index}]{found}"
         return None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
-        return path if len(str(abs(value))) == 16 else None
-    if isinstance(value, str) and looks_like_nik(value):
-        return path
+        return "" if len(str(abs(value))) == 16 else None
     return None

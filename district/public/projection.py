@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from types import SimpleNamespace
 
 from ..db import is_postgres
 from .models import PublicLetter, PublicTicket
@@ -44,17 +45,17 @@ def _day(value) -> date | None:
 
 
 def _apply(model, key: str, village_code: str, events: list[dict], apply_one) -> None:
-    ids = {e["data"][key][:36] for e in events}
-    rows = {getattr(r, key): r for r in model.select().where((model.village == village_code)
-                                                            & (getattr(model, key).in_(list(ids))))}
+    ids = list({e["data"][key][:36] for e in events})
+    rows = {row[key]: SimpleNamespace(**row) for row in _stored_rows(model, key, village_code, ids)}
     stored = set(rows)
     changed = set()
     for event in sorted(events, key=lambda e: e["seq"]):
         object_id = event["data"][key][:36]
         row = rows.get(object_id)
         if row is None:
-            extra = {"business_date": event["business_date"]} if model is PublicTicket else {}
-            row = rows[object_id] = model(village=village_code, **{key: object_id}, **extra)
+            row = rows[object_id] = SimpleNamespace(**{**_defaults(model), "village": village_code, key: object_id})
+            if model is PublicTicket:
+                row.business_date = event["business_date"]
         apply_one(row, event)
         changed.add(object_id)
     # The rows were merged in memory under the village's lock (ingest.store_batch), so which of them are new is
@@ -119,12 +120,46 @@ def _write_postgres(model, key: str, new: list[dict], known: list[dict]) -> None
                        page_size=len(known))
 
 
-def _values(model, row) -> dict:
+def _values(model, row: SimpleNamespace) -> dict:
     """Every column but the id, so rows of one insert all have the same shape."""
-    return {f.name: row.__data__.get(f.name) for f in model._meta.sorted_fields if f.name != "id"}
+    return {name: getattr(row, name) for name in _names(model)}
 
 
-def _ticket_event(row: PublicTicket, event: dict) -> None:
+_NAMES: dict[type, list[str]] = {}
+_DEFAULTS: dict[type, dict] = {}
+
+
+def _names(model) -> list[str]:
+    if model not in _NAMES:
+        _NAMES[model] = [f.name for f in model._meta.sorted_fields if f.name != "id"]
+    return _NAMES[model]
+
+
+def _defaults(model) -> dict:
+    """A new row's values before any event: each field's default (None where it has none)."""
+    if model not in _DEFAULTS:
+        fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+        _DEFAULTS[model] = {f.name: f.default for f in fields}
+        assert not any(callable(v) for v in _DEFAULTS[model].values()), "a callable default would be shared"
+    return dict(_DEFAULTS[model])
+
+
+def _stored_rows(model, key: str, village_code: str, ids: list[str]) -> list[dict]:
+    """The rows of these ids already stored, as plain values by field name. Plain values, not model instances:
+    making and filling a peewee object per row cost more than the lookup (and on PostgreSQL the ids go as one
+    array, not an IN list of parameters peewee builds one by one)."""
+    names = _names(model)
+    if is_postgres():
+        columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
+        cursor = model._meta.database.execute_sql(
+            f'SELECT {columns} FROM "{model._meta.table_name}" WHERE "village_code" = %s '
+            f'AND "{getattr(model, key).column_name}" = ANY(%s)', (village_code, ids))
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    fields = [model._meta.fields[name] for name in names]
+    return list(model.select(*fields).where((model.village == village_code) & getattr(model, key).in_(ids)).dicts())
+
+
+def _ticket_event(row: SimpleNamespace, event: dict) -> None:
     data, kind = event["data"], event["type"]
     if kind == "ticket.issued":  # the facts that never change, whatever the order
         row.number = _text(data.get("number"), 16) or row.number
@@ -148,7 +183,7 @@ def _ticket_event(row: PublicTicket, event: dict) -> None:
         row.service_seconds = _int(data.get("service_seconds"))
 
 
-def _letter_event(row: PublicLetter, event: dict) -> None:
+def _letter_event(row: SimpleNamespace, event: dict) -> None:
     data, kind = event["data"], event["type"]
     row.updated_at = max(filter(None, (row.updated_at, event["occurred_at"])))
     row.type = _text(data.get("type"), 20) or row.type
