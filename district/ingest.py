@@ -275,11 +275,13 @@ def _advance(village_code: str, acked: int, stored_seqs: list[int] | None = None
 
 
 def _update_devices(village_code: str, events: list[dict]) -> None:
+    newest: dict[int, dict] = {}  # a device's state is its newest event's: the batch's older ones change nothing
     for event in events:
+        device_id = _small_int(event["data"].get("device_id"))
+        if device_id is not None and (device_id not in newest or newest[device_id]["seq"] < event["seq"]):
+            newest[device_id] = event
+    for device_id, event in newest.items():
         data = event["data"]
-        device_id = _small_int(data.get("device_id"))
-        if device_id is None:
-            continue
         printer = data.get("printer") if isinstance(data.get("printer"), dict) else {}
         scanner = data.get("scanner") if isinstance(data.get("scanner"), dict) else {}
         values = {"device": str(data.get("device", ""))[:80], "kind": str(data.get("kind", "kiosk"))[:20],

@@ -29,6 +29,8 @@ def looks_like_nik(text: str) -> bool:
     """True when `text` holds a NIK in any common spelling (16 digits, separated or not)."""
     if len(text) < 16 or not _DIGIT.search(text):  # every spelling has 16 digits (a value per event field)
         return False
+    if len(text) == 36 and _UUID.fullmatch(text):  # an event's own ids
+        return False
     return bool(_NIK.search(_UUID.sub(" ", text)))
 
 
