@@ -31,7 +31,8 @@ class Village(BaseModel):
 
 class Event(BaseModel):
     id = BigAutoField()
-    village = ForeignKeyField(Village, column_name="village_code", on_delete="CASCADE")
+    # no index of its own: both unique indexes below lead with it (migration 22)
+    village = ForeignKeyField(Village, column_name="village_code", on_delete="CASCADE", index=False)
     event_id = CharField(max_length=36)
     seq = BigIntegerField()
     type = CharField(max_length=64)

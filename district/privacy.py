@@ -54,10 +54,14 @@ def _leak(value) -> str | None:
         for key, inner in value.items():
             key_text = key if isinstance(key, str) else str(key)
             lowered = key_text.lower()
-            if lowered in IDENTITY_KEYS or looks_like_nik(key_text):
+            if lowered in IDENTITY_KEYS or (len(key_text) >= 16 and looks_like_nik(key_text)):
                 return f".{key_text[:40]}"
             if lowered.endswith("_masked"):
                 if not isinstance(inner, str) or not is_masked(inner):
+                    return f".{key_text[:40]}"
+                continue
+            if isinstance(inner, str):  # most values: checked here rather than a call deeper
+                if len(inner) >= 16 and looks_like_nik(inner):
                     return f".{key_text[:40]}"
                 continue
             found = _leak(inner)
