@@ -1,8 +1,9 @@
 """Projecting newly stored events into the public pages' tables (called inside the batch's transaction).
 
 Batches may arrive out of order (a retry after a lost reply, a reordered proxy): every row remembers the seq of
-the event that set its status, and an older event never undoes a newer one. One read per table per batch; then
-one upsert of every row the batch changed.
+the event that set its status, and an older event never undoes a newer one. One read per table per batch, the
+rows merged in memory; then on PostgreSQL one COPY of the new rows and one upsert of the known ones (elsewhere one
+upsert of both).
 """
 from __future__ import annotations
 
@@ -65,10 +66,9 @@ def _apply(model, key: str, village_code: str, events: list[dict], apply_one) ->
         _write_postgres(model, key, [v for v in values if v[key] not in stored],
                         [v for v in values if v[key] in stored])
         return
-    columns = [f for f in model._meta.sorted_fields if f.name != "id"]
     (model.insert_many(values)
      .on_conflict(conflict_target=[model.village, getattr(model, key)],
-                  preserve=[f for f in columns if f.name not in ("village", key)])
+                  preserve=[f for f in _fields(model) if f.name not in ("village", key)])
      .execute())
 
 
@@ -78,7 +78,7 @@ _STATEMENTS: dict[type, tuple[str, str, list[str]]] = {}
 def _statements(model, key: str) -> tuple[str, str, list[str]]:
     """(COPY, upsert, field names) for `model`, made once."""
     if model not in _STATEMENTS:
-        fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+        fields = _fields(model)
         target = (model.village.column_name, getattr(model, key).column_name)
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
         updates = ", ".join(f'"{f.column_name}" = EXCLUDED."{f.column_name}"' for f in fields
@@ -125,22 +125,25 @@ def _values(model, row: SimpleNamespace) -> dict:
     return {name: getattr(row, name) for name in _names(model)}
 
 
-_NAMES: dict[type, list[str]] = {}
+_FIELDS: dict[type, list] = {}
 _DEFAULTS: dict[type, dict] = {}
 
 
+def _fields(model) -> list:
+    """Every field but the id, in the table's order."""
+    if model not in _FIELDS:
+        _FIELDS[model] = [f for f in model._meta.sorted_fields if f.name != "id"]
+    return _FIELDS[model]
+
+
 def _names(model) -> list[str]:
-    if model not in _NAMES:
-        _NAMES[model] = [f.name for f in model._meta.sorted_fields if f.name != "id"]
-    return _NAMES[model]
+    return [f.name for f in _fields(model)]
 
 
 def _defaults(model) -> dict:
-    """A new row's values before any event: each field's default (None where it has none)."""
+    """A new row's values before any event: each field's default (None where it has none; all are constants)."""
     if model not in _DEFAULTS:
-        fields = [f for f in model._meta.sorted_fields if f.name != "id"]
-        _DEFAULTS[model] = {f.name: f.default for f in fields}
-        assert not any(callable(v) for v in _DEFAULTS[model].values()), "a callable default would be shared"
+        _DEFAULTS[model] = {f.name: f.default for f in _fields(model)}
     return dict(_DEFAULTS[model])
 
 
@@ -150,13 +153,13 @@ def _stored_rows(model, key: str, village_code: str, ids: list[str]) -> list[dic
     array, not an IN list of parameters peewee builds one by one)."""
     names = _names(model)
     if is_postgres():
-        columns = ", ".join(f'"{model._meta.fields[name].column_name}"' for name in names)
+        columns = ", ".join(f'"{f.column_name}"' for f in _fields(model))
         cursor = model._meta.database.execute_sql(
             f'SELECT {columns} FROM "{model._meta.table_name}" WHERE "village_code" = %s '
             f'AND "{getattr(model, key).column_name}" = ANY(%s)', (village_code, ids))
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    fields = [model._meta.fields[name] for name in names]
-    return list(model.select(*fields).where((model.village == village_code) & getattr(model, key).in_(ids)).dicts())
+    mine = (model.village == village_code) & getattr(model, key).in_(ids)
+    return list(model.select(*_fields(model)).where(mine).dicts())
 
 
 def _ticket_event(row: SimpleNamespace, event: dict) -> None:
