@@ -3,8 +3,8 @@ pinned to one certificate.
 
 The kiosk used requests; this is what it needs of it (a JSON request with a connect and a read timeout, a bounded
 download, a pinned certificate) in `http.client`, which the kiosk's process loads anyway. requests, urllib3,
-idna, charset_normalizer and certifi were about 7 MiB of its resident memory (5 MiB of it anonymous) and
-50 ms of its cold start (issue 16).
+idna, charset_normalizer and certifi were about 7 MiB of its resident memory (5 MiB of it anonymous) and about
+50 ms of imports at its cold start (issue 16).
 
 The controller calls the edge from a few worker threads; each thread keeps its own connections, so none is shared.
 A kept connection the server has closed meanwhile (its keep-alive ran out) is seen before it is used and replaced;
