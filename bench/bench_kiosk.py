@@ -33,18 +33,11 @@ os.environ["KIVY_NO_CONSOLELOG"] = "1"
 os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
 
+from bench.common import rss_mib  # noqa: E402
+
 
 def emit(name: str, value: float, unit: str) -> None:
     print(json.dumps({"name": name, "value": round(value, 2), "unit": unit}), flush=True)
-
-
-def rss_mb(field: str = "VmRSS") -> float:
-    """This process's resident memory (``RssAnon``: the part that is not pages of files), MiB."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
 
 
 def child_cold_start(edge_url: str, data_dir: str, receipts: str) -> None:
@@ -125,7 +118,7 @@ def one_visit(kiosk, edge, i: int) -> float:
     else:
         kiosk.tap_text("Ajukan Surat")
         kiosk.wait_until(lambda: kiosk.screen.letter_types, what="letter types")
-    during = rss_mb()
+    during = rss_mib(os.getpid())
     kiosk.tap_text("Selesai")
     return during
 
@@ -162,12 +155,12 @@ def main() -> None:
                 during.append(one_visit(kiosk, edge, i))
                 if i == 24:
                     gc.collect()
-                    at_25 = rss_mb()
+                    at_25 = rss_mib(os.getpid())
             gc.collect()
-            at_100 = rss_mb()
+            at_100 = rss_mib(os.getpid())
             emit("kiosk_rss_after_100_visits", at_100, "MiB")
             emit("kiosk_rss_growth_visits_25_to_100", at_100 - at_25, "MiB")
-            emit("kiosk_rss_anonymous_after_100_visits", rss_mb("RssAnon"), "MiB")
+            emit("kiosk_rss_anonymous_after_100_visits", rss_mib(os.getpid(), "RssAnon"), "MiB")
             emit("kiosk_rss_in_a_visit_max", max(during), "MiB")  # before the visit's end gives memory back
             kiosk.close()
         finally:

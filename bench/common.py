@@ -23,13 +23,13 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process from /proc (Linux)."""
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process from /proc (Linux); ``RssAnon`` for the part that is not pages of files."""
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
-    print(f"no VmRSS for {pid}", file=sys.stderr)
+    print(f"no {field} for {pid}", file=sys.stderr)
     return float("nan")
 
 

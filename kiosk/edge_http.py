@@ -75,6 +75,7 @@ class EdgeHTTP:
             raise TransportError(f"not an http(s) URL: {url!r}")
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         origin = (parts.scheme, parts.hostname, parts.port)
+        answered = False
         try:
             connection = self._connection(origin)
             connection.request(method, target, body=body, headers=headers or {})
@@ -82,22 +83,15 @@ class EdgeHTTP:
             data = response.read(max_bytes + 1) if max_bytes is not None else response.read()
             if max_bytes is not None and len(data) > max_bytes:
                 raise TransportError(f"answer larger than {max_bytes} bytes")
-            if response.will_close:
-                self._drop(origin)
+            answered = not response.will_close
             return response.status, data
-        except CertificateMismatch:
-            self._drop(origin)
-            raise
         except ssl.SSLError as exc:
-            self._drop(origin)
             raise TransportError(f"TLS handshake failed ({exc.reason or type(exc).__name__})") from exc
         except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, a broken answer
-            self._drop(origin)
-            reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
-            raise TransportError(reason) from exc
-        except BaseException:
-            self._drop(origin)  # a half-read answer must not be read by the next request
-            raise
+            raise TransportError("timed out" if isinstance(exc, TimeoutError) else type(exc).__name__) from exc
+        finally:
+            if not answered:  # a failure, a half-read answer or a server closing: the next request opens anew
+                self._drop(origin)
 
     def close(self) -> None:
         """Close this thread's connections."""

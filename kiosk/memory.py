@@ -19,6 +19,7 @@ No Kivy here.
 from __future__ import annotations
 
 import ctypes
+import errno
 import gc
 import logging
 import os
@@ -78,9 +79,9 @@ def release_code_pages(prefixes: Iterable[str] = COMPILER_LIBRARIES) -> int:
     advised = 0
     for start, end in library_mappings(prefixes):
         if _madvise(start, end - start, MADV_PAGEOUT) != 0:
-            errno = ctypes.get_errno()
-            log.debug("madvise(MADV_PAGEOUT) refused (%s): code pages are kept", os.strerror(errno))
-            if errno == 22:  # EINVAL: a kernel before 5.4 has no MADV_PAGEOUT; do not ask again
+            error = ctypes.get_errno()
+            log.debug("madvise(MADV_PAGEOUT) refused (%s): code pages are kept", os.strerror(error))
+            if error == errno.EINVAL:  # a kernel before 5.4 has no MADV_PAGEOUT: do not ask again
                 _madvise = None
             break
         advised += end - start

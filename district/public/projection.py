@@ -155,7 +155,7 @@ def _stored_rows(model, key: str, village_code: str, ids: list[str]) -> list[dic
     if is_postgres():
         columns = ", ".join(f'"{f.column_name}"' for f in _fields(model))
         cursor = model._meta.database.execute_sql(
-            f'SELECT {columns} FROM "{model._meta.table_name}" WHERE "village_code" = %s '
+            f'SELECT {columns} FROM "{model._meta.table_name}" WHERE "{model.village.column_name}" = %s '
             f'AND "{getattr(model, key).column_name}" = ANY(%s)', (village_code, ids))
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     mine = (model.village == village_code) & getattr(model, key).in_(ids)
