@@ -101,10 +101,13 @@ def _start_timekeeper(app, cfg, clock, shared: bool = False) -> None:
 
 
 def _start_single_jobs(app) -> None:
-    """District sync, retention, backups, cameras: exactly one process runs these."""
+    """The outbox's ticket.issued events, district sync, retention, backups, cameras: exactly one process runs
+    these."""
     from .retention import start_retention_job
     from .sync import start_background_sync
+    from .sync.outbox import start_issued_events_writer
 
+    start_issued_events_writer(app.extensions["edge_config"].outbox_write_seconds)
     start_background_sync(app)
     start_retention_job(app)
     from .backup import start_nightly_backups

@@ -45,6 +45,8 @@ class EdgeConfig:
     sync_backoff_base_seconds: float = 2.0
     sync_backoff_max_seconds: float = 240.0
     sync_retention_days: int = 30
+    # how often the ticket.issued events of new tickets are written to the outbox in bulk (sync/outbox.py)
+    outbox_write_seconds: float = 1.0
     # Backups sent to the district are encrypted with a key derived from this passphrase when set (the hub never
     # sees it), else from district_secret (which the hub holds); see edge_server/backup_crypto.py.
     backup_key: str = ""
@@ -98,7 +100,7 @@ def validate(cfg: EdgeConfig) -> EdgeConfig:
     if not 0 <= cfg.port < 65536:  # 0: any free port (tests)
         raise ConfigError(f"config key 'port': {cfg.port} is not a TCP port")
     for key in ("kiosk_session_seconds", "pin_max_failures", "threads", "login_max_failures", "staff_idle_minutes",
-                "staff_session_minutes", "workers"):
+                "staff_session_minutes", "workers", "outbox_write_seconds"):
         if getattr(cfg, key) <= 0:
             raise ConfigError(f"config key '{key}': must be positive")
     if not 0 <= cfg.tls_port < 65536:

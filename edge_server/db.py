@@ -81,6 +81,7 @@ def adopt_page_size(path: str | Path, page_size: int = PAGE_SIZE) -> bool:
         con.execute("PRAGMA journal_mode = DELETE")
         con.execute(f"PRAGMA page_size = {int(page_size)}")
         con.execute("VACUUM")
+        _lower_issued_event_mark(con)
         return con.execute("PRAGMA page_size").fetchone()[0] == page_size
     except sqlite3.OperationalError as exc:  # another process has it open (busy, locked): next start
         log.warning("database %s keeps its page size for now: %s", path.name, exc)
@@ -90,6 +91,15 @@ def adopt_page_size(path: str | Path, page_size: int = PAGE_SIZE) -> bool:
             con.execute("PRAGMA journal_mode = WAL")
         finally:
             con.close()
+
+
+def _lower_issued_event_mark(con) -> None:
+    """After a VACUUM: keep the outbox's mark of written ticket.issued events at most the largest ticket rowid,
+    should SQLite ever renumber the rows (sync/outbox.py). A database older than edge migration 41 has no mark."""
+    from .sync.outbox import LOWER_MARK
+
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'issued_event_mark'").fetchone():
+        con.execute(LOWER_MARK)
 
 
 def close_all_connections() -> None:
@@ -193,6 +203,8 @@ def migration(version: int, description: str):
     """Register a schema migration; versions run in order, each once, each in its own transaction."""
 
     def register(func: Callable[[SqliteDatabase], None]):
+        if any(known == version for known, _, _ in MIGRATIONS):
+            raise ValueError(f"edge migration {version} is registered twice")
         MIGRATIONS.append((version, description, func))
         MIGRATIONS.sort(key=lambda m: m[0])
         return func

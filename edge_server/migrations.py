@@ -91,7 +91,7 @@ def _public_pages_backfill(db: SqliteDatabase) -> None:
     from .clock import Clock
     from .letters import rules
     from .models import LetterRequest, LetterType, Resident, VillageProfile
-    from .sync.outbox import record_event
+    from .sync.outbox import append_event as record_event  # the mark of migration 41 is not there yet
     from .sync.public_links import token_digest, verification_data
 
     # Only the columns this needs, never a whole model: later migrations add columns these tables lack here.
@@ -331,3 +331,15 @@ def _keys_and_tokens_by_place(db: SqliteDatabase) -> None:
     # index stays as it is: new tickets leave request_key NULL, so only older ones are in it.
     db.execute_sql("DROP INDEX IF EXISTS ticket_track_token")
     db.execute_sql(f"CREATE UNIQUE INDEX ticket_track_token ON ticket (track_token) WHERE {track_tokens.LEGACY}")
+
+
+@migration(41, "queue hot path: a take writes no outbox row; its ticket.issued event is written from the ticket "
+               "row afterwards (sync/outbox.py), so the outbox marks the tickets whose events it holds")
+def _issued_event_mark(db: SqliteDatabase) -> None:
+    from .sync import outbox
+
+    db.execute_sql(outbox.MARK_TABLE)
+    # every ticket taken so far had its event written by its take
+    db.execute_sql("INSERT OR IGNORE INTO issued_event_mark (id, issued_through) "
+                   "SELECT 1, coalesce(max(rowid), 0) FROM ticket")
+    db.execute_sql(outbox.MARK_TRIGGER)

@@ -1,9 +1,10 @@
 """Taking a ticket, the busiest write of the hall: every kiosk, the counters' walk-in desk, letters with a queue.
 
-`take` is the write itself, constant SQL only: the day's number, the ticket row, its outbox event, and (read in
-the same transaction) the new ticket's position and the recent service times for its estimate. It touches
-nothing but the database and plain values, so it can run on another thread's connection as a group commit job
-(edge_server/group_commit.py); the caller turns the outcome into an answer or an error in its own language.
+`take` is the write itself, constant SQL only: the day's number, the ticket row (whose `ticket.issued` event the
+outbox writes from it afterwards: sync/outbox.py), and (read in the same transaction) the new ticket's position
+and the recent service times for its estimate. It touches nothing but the database and plain values, so it can
+run on another thread's connection as a group commit job (edge_server/group_commit.py); the caller turns the
+outcome into an answer or an error in its own language.
 """
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from anjungan_core import wait_estimate
 from anjungan_core.ids import keyed_uuid, time_ordered_uuid
 
 from ..db import database
-from ..sync.outbox import record_event
-from ..sync.public_links import token_digest
 from . import rules, tally, track_tokens
 from .catalog import ServiceEntry
 
@@ -127,11 +126,6 @@ def take(order: TicketOrder, first_try: bool = False) -> Outcome:
     sql.execute(_INSERT_TICKET, (ticket_id, service.id, service.id, day, number, priority, issued_at,
                                  order.device_id, order.resident_id, token, order.source,
                                  order.fingerprint if order.key is not None else None))
-    record_event("ticket.issued", order.today, {
-        "ticket_id": ticket_id, "service": service.code, "number": rules.format_number(service.code, number),
-        "priority": order.priority, "source": order.source, "service_name": service.name,
-        "track_hash": token_digest(token),
-    }, order.now)
     # the tally as it was before this ticket's trigger added it: one more waiting, in its class too
     ahead = _ahead_from_tally(waiting_before + 1, priority_before + priority, order.priority, later)
     if ahead is None:

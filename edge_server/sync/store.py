@@ -9,6 +9,7 @@ from peewee import fn
 from ..db import write_transaction
 from ..models import OutboxEvent, SyncState
 from .batching import event_json
+from .outbox import unwritten_issued_events
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ def _unacked():
 
 
 def pending_count() -> int:
-    return OutboxEvent.select().where(_unacked()).count()
+    """Events the district has not acknowledged, counting the ticket.issued events not written yet (outbox.py)."""
+    return OutboxEvent.select().where(_unacked()).count() + unwritten_issued_events()
 
 
 def pending_ids() -> set[str]:
@@ -48,7 +50,8 @@ def unacked_among(ids: set[str]) -> int:
 
 
 def pending_events(limit: int) -> list[dict]:
-    """The oldest unacknowledged events as contract JSON, in seq order."""
+    """The oldest unacknowledged events as contract JSON, in seq order (after `outbox.catch_up_issued_events`,
+    the ticket.issued events included)."""
     rows = OutboxEvent.select().where(_unacked()).order_by(OutboxEvent.seq).limit(limit)
     return [event_json(r.id, r.seq, r.type, r.occurred_at, r.business_date, r.data) for r in rows]
 

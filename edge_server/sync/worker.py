@@ -25,6 +25,7 @@ from .backoff import backoff_delay
 from .batching import MAX_BYTES, MAX_EVENTS, batch_body, compress, take_batch
 from .client import Acked, ClockSkew, DistrictClient, DistrictConfig, Failed, SeqConflict
 from .device_watch import report_offline_devices
+from .outbox import catch_up_issued_events
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class SyncWorker:
 
     def _send_pending(self) -> CycleResult:
         sent = skews = conflicts = stalls = 0
+        catch_up_issued_events()
         village = self.client().village
         while True:
             batch = take_batch(store.pending_events(MAX_EVENTS), MAX_EVENTS, MAX_BYTES)
@@ -232,6 +234,7 @@ def sync_until_acked(app, worker: SyncWorker | None = None, attempts: int = ONCE
         return False
     worker = worker or SyncWorker(app)
     database.connect(reuse_if_open=True)
+    catch_up_issued_events()
     target = store.pending_ids()
     database.close()
     failures = 0

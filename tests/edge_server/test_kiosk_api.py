@@ -6,6 +6,7 @@ import pytest
 
 from edge_server.db import database, write_transaction
 from edge_server.models import Service, Ticket
+from edge_server.sync.outbox import catch_up_issued_events
 
 
 def error_of(response):
@@ -271,6 +272,7 @@ def test_every_ticket_writes_an_outbox_event_without_identity(app, kiosk):
     for service in "AAB":
         kiosk.post("/api/v1/tickets", json={"service": service})
     with app.app_context():
+        catch_up_issued_events()
         events = list(OutboxEvent.select().order_by(OutboxEvent.seq))
     assert [e.seq for e in events] == [1, 2, 3]
     assert all(e.type == "ticket.issued" for e in events)

@@ -8,6 +8,7 @@ import pytest
 
 from edge_server.config import ConfigError, load_config
 from edge_server.models import LetterRequest, OutboxEvent, Ticket
+from edge_server.sync.outbox import catch_up_issued_events
 from edge_server.sync.public_links import token_digest
 
 HUB = "https://layanan.rembangkab.go.id"
@@ -37,6 +38,7 @@ def test_a_ticket_points_at_the_hub_and_its_digest_travels(kiosk, app):
     token = ticket["track_url"].rsplit("/", 1)[1]
     with app.app_context():
         assert Ticket.get_by_id(ticket["id"]).track_token == token
+        catch_up_issued_events()
         issued = events("ticket.issued")[-1]
     assert issued["track_hash"] == token_digest(token) and token not in json.dumps(issued)
     assert issued["service_name"] == ticket["service_name"]

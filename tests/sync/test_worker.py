@@ -11,6 +11,7 @@ import requests
 
 from edge_server.models import Announcement, OutboxEvent, SyncState
 from edge_server.sync import store
+from edge_server.sync.outbox import catch_up_issued_events
 from edge_server.sync.worker import sync_until_acked
 from tests.sync.conftest import CODE
 from tests.sync.helpers import district_counts, edge_counts, queue_day
@@ -187,6 +188,7 @@ def test_prune_keeps_numbering_going(edge, worker):
         from edge_server.queue import service
 
         service.issue_ticket("A", clock=edge.extensions["clock"])
+        catch_up_issued_events()
     assert max(e.seq for e in OutboxEvent.select()) == 4
 
 
@@ -272,6 +274,7 @@ def test_the_migration_brings_acked_through_down_to_an_event_still_waiting_below
 
     queue_day(edge, issued=4, served=0, no_show=0)
     with edge.app_context():
+        catch_up_issued_events()
         seqs = sorted(e.seq for e in OutboxEvent.select())
         state = store.sync_state()
         OutboxEvent.update(acked_at=edge.extensions["clock"].utcnow()).where(OutboxEvent.seq != seqs[1]).execute()
