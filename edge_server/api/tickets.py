@@ -1,6 +1,7 @@
 """Services and queue tickets for kiosks."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -46,10 +47,16 @@ def order_for(app, *, device_id: int, service_code: str, priority: bool, residen
     if key is not None:
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             raise ApiError(400, "invalid_idempotency_key", _("Idempotency-Key harus 1-200 karakter."))
-        fingerprint = hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()[
-            :issuing.FINGERPRINT_LENGTH]
+        fingerprint = request_fingerprint(service_code, priority, resident_id)
     return queue.ticket_order(service_code, clock=app.extensions["clock"], priority=priority, device_id=device_id,
                               resident_id=resident_id, key=key, fingerprint=fingerprint, catalog=catalog)
+
+
+@functools.lru_cache(maxsize=1024)  # a few services, two priorities, and the residents of a busy hour
+def request_fingerprint(service_code: str, priority: bool, resident_id: int | None) -> str:
+    """What a take asked for, kept with its Idempotency-Key: the same key with another request is a conflict."""
+    return hashlib.sha256(json.dumps([service_code, priority, resident_id]).encode()).hexdigest()[
+        :issuing.FINGERPRINT_LENGTH]
 
 
 def take(app, order: issuing.TicketOrder, first_try: bool = False) -> issuing.Outcome:

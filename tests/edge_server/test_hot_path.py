@@ -145,6 +145,28 @@ def test_an_id_derived_from_a_key_is_the_same_for_the_same_device_and_key_only()
     assert len(others) == 1000 and all(uuid.UUID(i).version == 8 for i in others)
 
 
+def test_a_key_is_read_as_uuid_reads_it_and_only_a_version_7_key_lends_its_time():
+    """keyed_uuid reads the kiosk's 8-4-4-4-12 form itself: it must agree with uuid.UUID on every other text."""
+    from anjungan_core.ids import _uuid_int
+
+    def read(text):
+        try:
+            return uuid.UUID(text).int
+        except ValueError:
+            return None
+
+    v4 = str(uuid.uuid4())
+    texts = [time_ordered_uuid(), v4, v4.upper(), "{%s}" % v4, f"urn:uuid:{v4}", v4.replace("-", ""), "", "abc",
+             "1234_678-1234-1234-1234-123456789abc", "+2345678-1234-1234-1234-123456789abc",
+             " 2345678-1234-1234-1234-123456789abc", "g2345678-1234-1234-1234-123456789abc",
+             "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668-1234-1234-1234-123456789abc", v4 + "0"]
+    assert [_uuid_int(t) for t in texts] == [read(t) for t in texts]
+    v7 = time_ordered_uuid(unix_ms=1_700_000_000_000)
+    not_rfc = v7[:19] + "c" + v7[20:]  # version 7's digit, but not the RFC 4122 variant: its time is not lent
+    assert keyed_uuid("ticket 1", v7)[:13] == v7[:13] and keyed_uuid("ticket 1", not_rfc)[:13] != v7[:13]
+    assert keyed_uuid("ticket 1", v4)[:13] != v4[:13]
+
+
 def test_base62_round_trips_and_refuses_what_does_not_fit():
     for value, width in ((0, 3), (61, 1), (62 ** 3 - 1, 3), (2_500, 2)):
         text = base62(value, width)

@@ -140,3 +140,23 @@ def test_the_background_writer_writes_new_tickets_events(app, clock):
         writer.stop.set()
         writer.join(5)
     assert not writer.is_alive()
+
+
+def test_the_event_text_is_what_the_outbox_encoder_writes_for_any_service_name(app, clock):
+    """The writer builds the JSON text itself: byte for byte what `_encode` makes of `issued_event_data`, quotes,
+    backslashes and non-ASCII names included."""
+    from edge_server.models import Service
+    from edge_server.sync.outbox import _encode, issued_event_data
+
+    name = 'Layanan "Umum" \\ Kependudukan — Désa ü\u2028'
+    with app.app_context():
+        with write_transaction():
+            Service.update(name=name).where(Service.code == "C").execute()
+        catch_up_issued_events()
+        tickets = [service.issue_ticket("C", clock=clock, priority=flag) for flag in (True, False)]
+        catch_up_issued_events()
+        for ticket, event in zip(tickets, _events("ticket.issued")[-2:], strict=True):
+            row = Ticket.get_by_id(ticket.id)
+            assert event.data == _encode(issued_event_data(row.id, "C", name, row.number, row.priority, row.source,
+                                                           row.track_token))
+        assert [json.loads(e.data)["priority"] for e in _events("ticket.issued")[-2:]] == [True, False]
