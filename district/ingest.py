@@ -21,6 +21,7 @@ from .safejson import JsonRefused, load_json
 from .signing import expected_signature, signed_headers, within_window
 
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # str(uuid.UUID(x))
 METRIC_KEYS = {"ticket.called": "wait_seconds", "ticket.finished": "service_seconds"}
 INT32 = 2 ** 31  # metric and device_id are INTEGER columns
 EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # dates outside are a broken clock or an attack
@@ -96,6 +97,11 @@ def _in_range(day: date) -> date:
 
 
 def _parse_instant(value) -> datetime:
+    if len(value) == 20 and value[19] == "Z" and value[10] == "T":  # what edges send: 2026-11-02T03:04:05Z
+        parsed = datetime.fromisoformat(value[:19])  # naive UTC already
+        if parsed.tzinfo is None:
+            _in_range(parsed.date())
+            return parsed
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is not None:
         try:
@@ -142,7 +148,9 @@ def _valid_event(item, index: int) -> dict:
     if not isinstance(item, dict):
         raise IngestError(400, "malformed", f"{where} is not an object")
     try:
-        event_id = str(uuid.UUID(str(item["id"])))
+        event_id = item["id"]
+        if not (isinstance(event_id, str) and _CANONICAL_UUID.fullmatch(event_id)):  # what edges send, as is
+            event_id = str(uuid.UUID(str(event_id)))
         seq = item["seq"]
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2 ** 62:
             raise ValueError("seq")
@@ -173,8 +181,7 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
     are stored one after the other while other villages go in parallel.
     """
     with write_transaction():
-        query = Village.select().where(Village.code == village_code)
-        village = (query.for_update() if is_postgres() else query).get()
+        acked_through = _locked_acked_through(village_code)
         existing_ids: dict[str, int] = {}
         taken_seqs: dict[int, str] = {}
         if events:
@@ -185,7 +192,7 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
                 existing_ids[event_id] = seq
                 if seq in seqs:
                     taken_seqs[seq] = event_id
-        result = IngestResult(acked_through=village.acked_through)
+        result = IngestResult(acked_through=acked_through)
         new_rows = []
         for event in events:
             if event["id"] in existing_ids:
@@ -206,10 +213,39 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
         stored_ids = {row["event_id"] for row in new_rows}
         _update_devices(village_code, [e for e in events if e["type"] == "device.status" and e["id"] in stored_ids])
         project(village_code, [e for e in events if e["id"] in stored_ids])  # the public pages' tables
-        result.acked_through = _advance(village_code, village.acked_through, [row["seq"] for row in new_rows])
-        Village.update(acked_through=result.acked_through, last_seen=now).where(
-            Village.code == village_code).execute()
+        result.acked_through = _advance(village_code, acked_through, [row["seq"] for row in new_rows])
+        _sql(_VILLAGE_ADVANCED, (result.acked_through, now, village_code))
     return result
+
+
+# The batch's three statements about its village, as constant SQL (peewee building them cost more CPU than running
+# them): the row locked for the batch, whether a seq is stored, the row's new state.
+_VILLAGE_LOCKED = f"SELECT acked_through FROM {Village._meta.table_name} WHERE code = ? FOR UPDATE"
+_SEQ_STORED = f"SELECT 1 FROM {Event._meta.table_name} WHERE village_code = ? AND seq = ? LIMIT 1"
+_VILLAGE_ADVANCED = f"UPDATE {Village._meta.table_name} SET acked_through = ?, last_seen = ? WHERE code = ?"
+
+
+def _sql(sql: str, params: tuple):
+    """Run one of this module's constant statements in the database's own parameter style (and without FOR
+    UPDATE on SQLite, whose write transaction already excludes every other writer)."""
+    postgres = is_postgres()
+    text = _DIALECT.get((sql, postgres))
+    if text is None:
+        text = _DIALECT[sql, postgres] = sql.replace("?", "%s") if postgres else sql.replace(" FOR UPDATE", "")
+    return Event._meta.database.execute_sql(text, params)
+
+
+_DIALECT: dict[tuple[str, bool], str] = {}
+
+
+def _locked_acked_through(village_code: str) -> int:
+    """The village's acked_through, its row locked until the batch's transaction ends (on PostgreSQL, batches of
+    one village are stored one after the other while other villages go in parallel).
+    :raises Village.DoesNotExist: for a code that is not registered (authenticate refused it before)."""
+    row = _sql(_VILLAGE_LOCKED, (village_code,)).fetchone()
+    if row is None:
+        raise Village.DoesNotExist(village_code)
+    return row[0]
 
 
 _STORED_EVENTS = ("SELECT event_id, seq FROM event WHERE village_code = %s AND event_id = ANY(%s) UNION ALL "
@@ -260,7 +296,7 @@ def _advance(village_code: str, acked: int, stored_seqs: list[int] | None = None
     lies beyond it needs asking, not every seq read back."""
     if stored_seqs and sorted(stored_seqs) == list(range(acked + 1, acked + len(stored_seqs) + 1)):
         top = acked + len(stored_seqs)
-        if not Event.select().where((Event.village == village_code) & (Event.seq == top + 1)).exists():
+        if _sql(_SEQ_STORED, (village_code, top + 1)).fetchone() is None:
             return top
         acked = top
     while True:

@@ -166,3 +166,30 @@ def test_config_is_signed_and_has_an_etag(hub):
     assert len(get("33.17.09.2001").get_json()["announcements"]) == 2
     assert get("33.17.09.2016", secret="bad").status_code == 401
     assert json.loads(first.data)["version"]
+
+
+def test_ids_and_times_in_any_accepted_spelling_are_stored_as_the_canonical_ones():
+    """The edge's own spellings (lowercase UUID, `...Z` seconds) take a fast path; every other spelling the hub
+    accepts reads the same as before it."""
+    import uuid as uuid_module
+    from datetime import datetime
+
+    from district.ingest import IngestError, _valid_event
+
+    value = uuid_module.uuid4()
+    base = {"seq": 1, "type": "ticket.issued", "business_date": "2026-11-02", "data": {}}
+    for spelled in (str(value), str(value).upper(), "{%s}" % value, value.hex, f"urn:uuid:{value}"):
+        assert _valid_event({**base, "id": spelled, "occurred_at": "2026-11-02T03:04:05Z"}, 0)["id"] == str(value)
+    times = {"2026-11-02T03:04:05Z": datetime(2026, 11, 2, 3, 4, 5),
+             "2026-11-02T10:04:05+07:00": datetime(2026, 11, 2, 3, 4, 5),
+             "2026-11-02T03:04:05.250Z": datetime(2026, 11, 2, 3, 4, 5, 250000),
+             "2026-11-02T03:04:05": datetime(2026, 11, 2, 3, 4, 5)}
+    for spelled, meant in times.items():
+        assert _valid_event({**base, "id": str(value), "occurred_at": spelled}, 0)["occurred_at"] == meant
+    for bad in ("1999-12-31T23:59:59Z", "2026-13-02T03:04:05Z", "2026-11-02T03:04+07Z", 20261102):
+        try:
+            _valid_event({**base, "id": str(value), "occurred_at": bad}, 0)
+        except IngestError as refused:
+            assert refused.status == 400
+        else:
+            raise AssertionError(f"{bad!r} was accepted")
