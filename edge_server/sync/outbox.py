@@ -72,16 +72,21 @@ def record_event(event_type: str, business_date: date, data: dict, occurred_at: 
     """
     _check(event_type, data)
     write_issued_events()
-    return append_event(event_type, business_date, data, occurred_at)
+    return _append(event_type, business_date, data, occurred_at)
 
 
 def append_event(event_type: str, business_date: date, data: dict, occurred_at: datetime) -> int:
     """Append one event with the next gapless seq, and nothing else (edge migrations, which run before the mark
     exists; anything else calls `record_event`). Call inside `write_transaction()`.
 
-    Constant SQL, run on the sqlite3 connection itself: one insert whose seq is two index lookups.
+    :raises ValueError: if `data` carries an identity field.
     """
     _check(event_type, data)
+    return _append(event_type, business_date, data, occurred_at)
+
+
+def _append(event_type: str, business_date: date, data: dict, occurred_at: datetime) -> int:
+    """Constant SQL, run on the sqlite3 connection itself: one insert whose seq is two index lookups."""
     # Pruned or renumbered rows must never let a seq restart below what the district already acknowledged.
     return database.connection().execute(_INSERT, (time_ordered_uuid(), event_type, occurred_at.isoformat(" "),
                                                    business_date.isoformat(), _encode(data))).fetchone()[0]
@@ -117,7 +122,8 @@ def write_issued_events(limit: int | None = None) -> int:
 
 def issued_event_data(ticket_id: str, service_code: str, service_name: str, number: int, priority: bool,
                       source: str, track_token: str) -> dict:
-    """What a `ticket.issued` event says (CONTRACTS.md): no resident, only the digest of the tracking token."""
+    """What a `ticket.issued` event says (CONTRACTS.md): no resident, only the digest of the tracking token.
+    `write_issued_events` writes this as JSON text itself; the tests hold it to `_encode` of this."""
     return {"ticket_id": ticket_id, "service": service_code, "number": format_number(service_code, number),
             "priority": priority, "source": source, "service_name": service_name,
             "track_hash": token_digest(track_token)}
