@@ -214,7 +214,7 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
         _update_devices(village_code, [e for e in events if e["type"] == "device.status" and e["id"] in stored_ids])
         project(village_code, [e for e in events if e["id"] in stored_ids])  # the public pages' tables
         result.acked_through = _advance(village_code, acked_through, [row["seq"] for row in new_rows])
-        _sql(_VILLAGE_ADVANCED, (result.acked_through, now, village_code))
+        _sql(_VILLAGE_ADVANCED, (result.acked_through, Village.last_seen.db_value(now), village_code))
     return result
 
 
