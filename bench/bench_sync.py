@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import cpu_seconds  # noqa: E402
 from edge_server.sync.batching import batch_body, compress, event_json, take_batch  # noqa: E402
 from edge_server.sync.signing import signed_headers  # noqa: E402
 
@@ -136,7 +137,24 @@ def register(database_url: str, codes: list[str]) -> dict[str, str]:
     return secrets
 
 
-def ingest_rate(url: str, secrets: dict[str, str]) -> None:
+def postmaster_pid(database_url: str) -> int:
+    """The PostgreSQL server process behind `database_url` (its backends and helpers are its children)."""
+    import psycopg2
+
+    con = psycopg2.connect(database_url)
+    try:
+        with con.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+    finally:
+        con.close()
+    with open(f"/proc/{backend}/status") as fh:
+        return int(next(line.split()[1] for line in fh if line.startswith("PPid:")))
+
+
+def ingest_rate(url: str, secrets: dict[str, str], hub_pid: int, pg_pid: int) -> None:
+    """Events per second, and the CPU per event of the hub's processes and PostgreSQL's over the same run (a
+    figure the VM's speed moves less than the rate: read them together)."""
     import requests
 
     day = date(2026, 11, 2)
@@ -161,14 +179,18 @@ def ingest_rate(url: str, secrets: dict[str, str]) -> None:
     threads = [threading.Thread(target=village, args=(code,)) for code in secrets]
     for thread in threads:
         thread.start()
+    hub_cpu, pg_cpu = cpu_seconds(hub_pid), cpu_seconds(pg_pid)
     began = time.perf_counter()
     start_gate.set()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    hub_cpu, pg_cpu = cpu_seconds(hub_pid) - hub_cpu, cpu_seconds(pg_pid) - pg_cpu
     if errors:
         raise RuntimeError(f"{len(errors)} batches refused, e.g. {errors[0]}")
     emit("district_ingest_rate_postgres_50_villages", total / elapsed, "events/s")
+    emit("district_ingest_cpu_per_event_hub", hub_cpu / total * 1e6, "us/event")
+    emit("district_ingest_cpu_per_event_postgres", pg_cpu / total * 1e6, "us/event")
 
 
 def catch_up(url: str, secret: str, workdir: Path) -> None:
@@ -218,7 +240,7 @@ def main() -> int:
             secrets = register(database_url, codes)
             hub, url = start_hub(database_url, Path(tmp) / "hub")
             try:
-                ingest_rate(url, {c: secrets[c] for c in codes[:VILLAGES]})
+                ingest_rate(url, {c: secrets[c] for c in codes[:VILLAGES]}, hub.pid, postmaster_pid(database_url))
                 catch_up(url, secrets["33.17.09.2016"], Path(tmp))
             finally:
                 hub.terminate()
