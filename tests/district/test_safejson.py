@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from district.safejson import JsonRefused, load_json, nesting_depth
+from district.safejson import JsonRefused, load_json
 
 
 def _refused(raw, **limits) -> str:
@@ -13,8 +13,11 @@ def _refused(raw, **limits) -> str:
 
 
 def test_depth_counts_brackets_outside_strings_only():
-    assert nesting_depth('{"a": [1, {"b": "[[[[{{{{"}], "c": "\\"]]"}') == 3
-    assert nesting_depth("[]" * 1000) == 1
+    text = b'{"a": [1, {"b": "[[[[{{{{"}], "c": "\\"]]"}'
+    assert load_json(text, max_bytes=1000, max_depth=3) == {"a": [1, {"b": "[[[[{{{{"}], "c": '"]]'}
+    assert _refused(text, max_depth=2) == "too_deep"
+    assert load_json(b"[" + b"[]," * 1000 + b"[]]", max_bytes=10 ** 4, max_depth=2) == [[]] * 1001
+    assert _refused(b"[" * 40 + b"]" * 40) == "too_deep"  # forty brackets, all nested
     assert load_json(b'{"a": "' + b"[" * 5000 + b'"}', max_bytes=10 ** 6) == {"a": "[" * 5000}
 
 
