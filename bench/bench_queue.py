@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from anjungan_core.ids import time_ordered_uuid  # noqa: E402
 from bench.common import cpu_seconds, emit, median, percentile, process_tree, rss_mib, write_bytes  # noqa: E402
 from bench.load_client import run_load  # noqa: E402
+from edge_server.sync.outbox import UNWRITTEN_COUNT  # noqa: E402
 from tests.e2e.conftest import LISTENING, EdgeServerProcess  # noqa: E402
 from tests.e2e.staff_session import staff_session  # noqa: E402
 
@@ -54,8 +55,7 @@ def outbox_written(db_path: Path, timeout: float = 30.0) -> None:
     con = sqlite3.connect(db_path, timeout=30)
     try:
         deadline = time.monotonic() + timeout
-        while con.execute("select count(*) from ticket where rowid > "
-                          "(select issued_through from issued_event_mark)").fetchone()[0]:
+        while con.execute(UNWRITTEN_COUNT).fetchone()[0]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the edge did not write its ticket.issued events")
             time.sleep(0.02)

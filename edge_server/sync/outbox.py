@@ -57,7 +57,8 @@ MARK_TRIGGER = f"CREATE TRIGGER IF NOT EXISTS issued_event_mark_delete AFTER DEL
 _UNWRITTEN = ("SELECT t.rowid, t.id, t.issued_at, t.business_date, t.number, t.priority, t.source, t.track_token, "
               "s.code, s.name FROM ticket t JOIN service s ON s.id = t.issued_service_id "
               "WHERE t.rowid > (SELECT issued_through FROM issued_event_mark WHERE id = 1) ORDER BY t.rowid LIMIT ?")
-_UNWRITTEN_COUNT = ("SELECT count(*) FROM ticket WHERE rowid > "
+# Also read by bench_queue and the backup test on a plain sqlite3 connection.
+UNWRITTEN_COUNT = ("SELECT count(*) FROM ticket WHERE rowid > "
                     "(SELECT issued_through FROM issued_event_mark WHERE id = 1)")
 _MOVE_MARK = "UPDATE issued_event_mark SET issued_through = ? WHERE id = 1"
 
@@ -131,7 +132,7 @@ def issued_event_data(ticket_id: str, service_code: str, service_name: str, numb
 
 def unwritten_issued_events() -> int:
     """How many tickets' `ticket.issued` events are not in the outbox yet (a read: nothing is written)."""
-    return database.connection().execute(_UNWRITTEN_COUNT).fetchone()[0]
+    return database.connection().execute(UNWRITTEN_COUNT).fetchone()[0]
 
 
 def catch_up_issued_events(chunk: int = CHUNK) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from edge_server.backup import BackupError, copy_to_usb, generations, make_backup, restore_backup
 from edge_server.queue.service import issue_ticket
+from edge_server.sync.outbox import UNWRITTEN_COUNT
 
 
 def test_backup_during_heavy_writes_restores_to_a_consistent_database(app, cfg, clock, tmp_path):
@@ -49,8 +50,7 @@ def test_backup_during_heavy_writes_restores_to_a_consistent_database(app, cfg, 
         assert numbers == list(range(1, last_number + 1))
     # every ticket's event is in the outbox or still to be written from its row (sync/outbox.py), once
     seqs = [s for (s,) in con.execute("select seq from outbox_event order by seq")]
-    (unwritten,) = con.execute("select count(*) from ticket where rowid > "
-                               "(select issued_through from issued_event_mark)").fetchone()
+    (unwritten,) = con.execute(UNWRITTEN_COUNT).fetchone()
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) + unwritten == tickets
 
 
