@@ -146,10 +146,11 @@ def postmaster_pid(database_url: str) -> int:
         with con.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
+        # Read while the connection is open: a closed connection's backend exits and its /proc entry goes.
+        with open(f"/proc/{backend}/status") as fh:
+            return int(next(line.split()[1] for line in fh if line.startswith("PPid:")))
     finally:
         con.close()
-    with open(f"/proc/{backend}/status") as fh:
-        return int(next(line.split()[1] for line in fh if line.startswith("PPid:")))
 
 
 def ingest_rate(url: str, secrets: dict[str, str], hub_pid: int, pg_pid: int) -> None:
