@@ -49,16 +49,19 @@ def _admin_connect(url: str):
 
 
 def _database_on_server(server_url: str) -> Iterator[str]:
+    """A new database on `server_url`, dropped when the generator ends: run to its end (pytest) or closed early
+    (the benches' ``close()``, which raises GeneratorExit at the yield: the drop is in a finally for that)."""
     name = f"anjungan_test_{uuid.uuid4().hex[:12]}"
     conn = _admin_connect(server_url)
     try:
         with conn.cursor() as cur:
             cur.execute(f'CREATE DATABASE "{name}"')
-        parsed = urlparse(server_url)
-        yield urlunparse(parsed._replace(path="/" + name))
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        try:
+            yield urlunparse(urlparse(server_url)._replace(path="/" + name))
+        finally:
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
     finally:
         conn.close()
 
