@@ -1,6 +1,7 @@
 """Sync figures, one JSON object per line ({"name", "value", "unit"}):
 
-- district ingest rate on PostgreSQL, 50 villages sending at once (gunicorn, 4 workers);
+- district ingest rate on PostgreSQL, 50 villages sending at once (gunicorn, 4 workers), beside a minimal reference
+  receiver's on the same batches (bench/reference_ingest.py), with the ratios;
 - bytes per event on the wire (gzip body) for a realistic village day, sent live every 15 s and in catch-up batches;
 - catch-up time for a village offline for 7 days (about 3,000 events), edge worker to a real hub over HTTP.
 
@@ -8,7 +9,6 @@ PostgreSQL: DATABASE_URL when set (a fresh database is created and dropped), els
 """
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import random
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import cpu_seconds  # noqa: E402
+from bench.common import cpu_seconds, median  # noqa: E402
 from edge_server.sync.batching import batch_body, compress, event_json, take_batch  # noqa: E402
 from edge_server.sync.signing import signed_headers  # noqa: E402
 
@@ -153,18 +153,29 @@ def postmaster_pid(database_url: str) -> int:
         con.close()
 
 
-def ingest_rate(url: str, secrets: dict[str, str], hub_pid: int, pg_pid: int) -> None:
-    """Events per second, and the CPU per event of the hub's processes and PostgreSQL's over the same run (a
-    figure the VM's speed moves less than the rate: read them together)."""
-    import requests
+ROUNDS = 3  # alternated hub and reference rounds, each on new events; the figures are their medians
 
-    day = date(2026, 11, 2)
-    bodies: dict[str, list[bytes]] = {}
+
+def round_bodies(secrets: dict[str, str], round_no: int) -> dict[str, list[bytes]]:
+    """Each village's gzip batches for one round: a new day's events, seqs following the round before."""
+    day = date(2026, 11, 2) + timedelta(days=round_no)
+    per_village = BATCHES_PER_VILLAGE * EVENTS_PER_BATCH
+    raw = village_day(day, tickets=1000, letters=40, rand=random.Random(round_no))[:per_village]
+    bodies = {}
     for code in secrets:
-        events = as_events(village_day(day, tickets=1000, letters=40), 1, day)[:BATCHES_PER_VILLAGE * EVENTS_PER_BATCH]
+        events = as_events(raw, 1 + round_no * per_village, day)  # new ids for every village
         bodies[code] = [compress(batch_body(code, events[i:i + EVENTS_PER_BATCH]))
                         for i in range(0, len(events), EVENTS_PER_BATCH)]
-    total = sum(json.loads(gzip.decompress(b))["events"].__len__() for bs in bodies.values() for b in bs)
+    return bodies
+
+
+def ingest_once(url: str, bodies: dict[str, list[bytes]], secrets: dict[str, str], server_pid: int,
+                pg_pid: int) -> dict[str, float]:
+    """Every village sends its batches at once, one connection each: events per second, and the CPU per event of
+    the server's processes and PostgreSQL's over the same run."""
+    import requests
+
+    total = len(bodies) * BATCHES_PER_VILLAGE * EVENTS_PER_BATCH
     errors: list[str] = []
     start_gate = threading.Event()
 
@@ -173,25 +184,64 @@ def ingest_rate(url: str, secrets: dict[str, str], hub_pid: int, pg_pid: int) ->
         start_gate.wait()
         for body in bodies[code]:
             headers = signed_headers(code, secrets[code], int(time.time()), body, gzipped=True)
-            answer = session.post(f"{url}/api/v1/sync/batches", data=body, headers=headers, timeout=120)
+            answer = session.post(url, data=body, headers=headers, timeout=120)
             if answer.status_code != 200:
                 errors.append(f"{code}: {answer.status_code} {answer.text[:200]}")
 
-    threads = [threading.Thread(target=village, args=(code,)) for code in secrets]
+    threads = [threading.Thread(target=village, args=(code,)) for code in bodies]
     for thread in threads:
         thread.start()
-    hub_cpu, pg_cpu = cpu_seconds(hub_pid), cpu_seconds(pg_pid)
+    server_cpu, pg_cpu = cpu_seconds(server_pid), cpu_seconds(pg_pid)
     began = time.perf_counter()
     start_gate.set()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    hub_cpu, pg_cpu = cpu_seconds(hub_pid) - hub_cpu, cpu_seconds(pg_pid) - pg_cpu
+    server_cpu, pg_cpu = cpu_seconds(server_pid) - server_cpu, cpu_seconds(pg_pid) - pg_cpu
     if errors:
-        raise RuntimeError(f"{len(errors)} batches refused, e.g. {errors[0]}")
-    emit("district_ingest_rate_postgres_50_villages", total / elapsed, "events/s")
-    emit("district_ingest_cpu_per_event_hub", hub_cpu / total * 1e6, "us/event")
-    emit("district_ingest_cpu_per_event_postgres", pg_cpu / total * 1e6, "us/event")
+        raise RuntimeError(f"{len(errors)} batches refused by {url}, e.g. {errors[0]}")
+    return {"rate": total / elapsed, "server_us": server_cpu / total * 1e6, "pg_us": pg_cpu / total * 1e6}
+
+
+def ingest_rate(hub_url: str, ref_url: str, secrets: dict[str, str], hub_pid: int, ref_pid: int,
+                pg_pid: int) -> None:
+    """The hub's ingest beside the reference receiver's (bench/reference_ingest.py), alternated rounds on the same
+    batches. Read the ratios: the machine's speed moves both."""
+    runs: dict[str, list[dict]] = {"hub": [], "ref": []}
+    for round_no in range(ROUNDS):
+        bodies = round_bodies(secrets, round_no)
+        for name, url, pid in (("hub", f"{hub_url}/api/v1/sync/batches", hub_pid),
+                               ("ref", f"{ref_url}/batches", ref_pid)):
+            runs[name].append(ingest_once(url, bodies, secrets, pid, pg_pid))
+    figures = {name: {key: median([run[key] for run in done]) for key in done[0]} for name, done in runs.items()}
+    hub, ref = figures["hub"], figures["ref"]
+    emit("district_ingest_rate_postgres_50_villages", hub["rate"], "events/s")
+    emit("district_ingest_cpu_per_event_hub", hub["server_us"], "us/event")
+    emit("district_ingest_cpu_per_event_postgres", hub["pg_us"], "us/event")
+    emit("ref_ingest_rate_postgres_50_villages", ref["rate"], "events/s")
+    emit("ref_ingest_cpu_per_event_server", ref["server_us"], "us/event")
+    emit("ref_ingest_cpu_per_event_postgres", ref["pg_us"], "us/event")
+    emit("ratio_ingest_rate", hub["rate"] / ref["rate"], "hub/reference")
+    emit("ratio_ingest_cpu_per_event", (hub["server_us"] + hub["pg_us"]) / (ref["server_us"] + ref["pg_us"]),
+         "hub/reference")
+
+
+def start_reference(database_url: str, codes_secrets: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, str]:
+    from bench.reference_ingest import prepare
+
+    prepare(database_url, list(codes_secrets))
+    secrets_file = workdir / "ref-secrets.json"
+    secrets_file.write_text(json.dumps(codes_secrets))
+    log = workdir / "ref.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "reference_ingest.py"), database_url,
+                                 str(secrets_file)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not (found := re.search(r"listening on (http://[\d.]+:\d+)", log.read_text())):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(log.read_text())
+        time.sleep(0.1)
+    return proc, found.group(1)
 
 
 def catch_up(url: str, secret: str, workdir: Path) -> None:
@@ -240,12 +290,15 @@ def main() -> int:
             codes = [f"33.17.{10 + i // 30:02d}.{2001 + i % 30}" for i in range(VILLAGES)] + ["33.17.09.2016"]
             secrets = register(database_url, codes)
             hub, url = start_hub(database_url, Path(tmp) / "hub")
+            senders = {c: secrets[c] for c in codes[:VILLAGES]}
+            ref, ref_url = start_reference(database_url, senders, Path(tmp))
             try:
-                ingest_rate(url, {c: secrets[c] for c in codes[:VILLAGES]}, hub.pid, postmaster_pid(database_url))
+                ingest_rate(url, ref_url, senders, hub.pid, ref.pid, postmaster_pid(database_url))
                 catch_up(url, secrets["33.17.09.2016"], Path(tmp))
             finally:
-                hub.terminate()
-                hub.wait(30)
+                for proc in (hub, ref):
+                    proc.terminate()
+                    proc.wait(30)
         finally:
             pg.close()  # drops the database / stops the throwaway cluster
     return 0
