@@ -174,6 +174,10 @@ def _valid_event(item, index: int) -> dict:
             "metric": _small_int(metric)}
 
 
+# An event's data as stored: compact, keys sorted (json.dumps with options makes a new encoder on every call)
+_stored_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
+
+
 def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestResult:
     """Store each event once, in seq order, up to the first seq held by another event id (a conflict).
 
@@ -204,7 +208,7 @@ def store_batch(village_code: str, events: list[dict], now: datetime) -> IngestR
             new_rows.append({"village": village_code, "event_id": event["id"], "seq": event["seq"],
                              "type": event["type"], "occurred_at": event["occurred_at"],
                              "business_date": event["business_date"], "metric": event["metric"],
-                             "data": json.dumps(event["data"], separators=(",", ":"), sort_keys=True),
+                             "data": _stored_json(event["data"]),
                              "received_at": now})
             existing_ids[event["id"]] = event["seq"]
             taken_seqs[event["seq"]] = event["id"]
@@ -310,6 +314,16 @@ def _advance(village_code: str, acked: int, stored_seqs: list[int] | None = None
             return acked
 
 
+# A device's row written in one constant statement, and only by a newer event than the one it holds (peewee's read
+# and then write of the row, with their query building, cost a batch with a device.status 0.3-0.4 ms).
+_DEVICE_FIELDS = ("device", "kind", "online", "printer_online", "paper", "scanner_connected", "seq", "occurred_at")
+_DEVICE_UPSERT = (
+    f"INSERT INTO {DeviceState._meta.table_name} (village_code, device_id, {', '.join(_DEVICE_FIELDS)}) "
+    f"VALUES (?, ?, {', '.join('?' for _ in _DEVICE_FIELDS)}) ON CONFLICT (village_code, device_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _DEVICE_FIELDS)
+    + f" WHERE {DeviceState._meta.table_name}.seq < excluded.seq")
+
+
 def _update_devices(village_code: str, events: list[dict]) -> None:
     newest: dict[int, dict] = {}  # a device's state is its newest event's: the batch's older ones change nothing
     for event in events:
@@ -327,9 +341,6 @@ def _update_devices(village_code: str, events: list[dict]) -> None:
                   "scanner_connected": (scanner.get("connected") if isinstance(scanner.get("connected"), bool)
                                         else None),
                   "seq": event["seq"], "occurred_at": event["occurred_at"]}
-        current = DeviceState.get_or_none((DeviceState.village == village_code)
-                                          & (DeviceState.device_id == device_id))
-        if current is None:
-            DeviceState.create(village=village_code, device_id=device_id, **values)
-        elif current.seq < event["seq"]:
-            DeviceState.update(**values).where(DeviceState.id == current.id).execute()
+        fields = DeviceState._meta.fields
+        _sql(_DEVICE_UPSERT, (village_code, device_id,
+                              *(fields[name].db_value(values[name]) for name in _DEVICE_FIELDS)))
