@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -103,7 +104,8 @@ def _lower_issued_event_mark(con) -> None:
 
 
 def close_all_connections() -> None:
-    """Really close every pooled connection of this process (before a fork or a file swap)."""
+    """Really close every pooled connection of this process, and its group commit connection (before a fork or
+    a file swap)."""
     db = database.obj
     if db is None:
         return
@@ -111,6 +113,27 @@ def close_all_connections() -> None:
         db.close()
     if hasattr(db, "close_all"):
         db.close_all()
+    held = db.__dict__.pop("_group_connection", None)
+    if held is not None and held[0] == _pid[0]:
+        held[1].close()
+
+
+def group_connection(db) -> sqlite3.Connection:
+    """This process's one connection for the group commit's transactions (group_commit.py), whichever request
+    thread leads them; used only during this process's write turn (`_write_turn`), so by one thread at a time.
+
+    Why: in WAL mode a connection drops its whole page cache when another connection has committed since its last
+    transaction. Each take ran on the connection of the thread that led its group, one of the worker's two dozen,
+    so nearly every take found its cache stale and read its B-tree paths again (pread: 24 read system calls a
+    ticket at one kiosk, 31 with 10,000 waiting). On one connection the cache stays warm between takes: 1.4 and
+    3.2 read calls, 0.274 -> 0.239 ms of CPU a ticket, and no cost from a long queue (bench_queue's edge, three
+    alternated runs of 2,000 takes each; docs/operator.md). Made by SqliteDatabase's own `_connect` (the same
+    pragmas and functions as the pool's connections) and kept out of the pool; a forked child makes its own.
+    """
+    held = db.__dict__.get("_group_connection")
+    if held is None or held[0] != _pid[0]:
+        held = db.__dict__["_group_connection"] = (_pid[0], SqliteDatabase._connect(db))
+    return held[1]
 
 
 _ROW_FIELDS: dict[tuple, list] = {}  # (model, sql) -> [(field name, converter) per result column]

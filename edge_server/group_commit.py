@@ -11,9 +11,9 @@ processes), runs BEGIN IMMEDIATE, runs every queued job in its own SAVEPOINT, CO
 thread with its result. Jobs queued meanwhile wait for the commit in progress, then the first of them leads the
 next group. A job alone (one kiosk at a time) runs at once, without waiting for company.
 
-A job runs on the leader's thread and connection: it must only touch the database and plain values (no Flask
-request, no translated text); the thread that queued it turns its result into an answer. An exception in a job
-undoes that job's savepoint only, and is raised in the thread that queued it.
+A job runs on the leader's thread, on the process's group connection (db.group_connection): it must only touch
+the database and plain values (no Flask request, no translated text); the thread that queued it turns its result
+into an answer. An exception in a job undoes that job's savepoint only, and is raised in the thread that queued it.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from .db import _write_turn, database
+from .db import _write_turn, database, group_connection
 
 T = TypeVar("T")
 
@@ -120,19 +120,27 @@ class GroupCommit:
         db = database.obj
         try:
             with _write_turn(db):
-                sql = db.connection()
-                sql.execute("BEGIN IMMEDIATE")
+                sql = group_connection(db)
+                # the jobs' database.connection() is the group's connection while they run (db.group_connection:
+                # its cache stays warm from one group to the next); this thread's own is put back after
+                state = db._state
+                own = state.conn, state.closed
+                state.conn, state.closed = sql, False
                 try:
-                    if len(group) == 1:  # alone: a failure rolls the transaction back, no savepoint needed
-                        group[0].value = group[0].work()
-                    else:
-                        for job in group:
-                            _run_in_savepoint(sql, job)
-                    sql.execute("COMMIT")
-                except BaseException:
-                    if sql.in_transaction:
-                        sql.execute("ROLLBACK")
-                    raise
+                    sql.execute("BEGIN IMMEDIATE")
+                    try:
+                        if len(group) == 1:  # alone: a failure rolls the transaction back, no savepoint needed
+                            group[0].value = group[0].work()
+                        else:
+                            for job in group:
+                                _run_in_savepoint(sql, job)
+                        sql.execute("COMMIT")
+                    except BaseException:
+                        if sql.in_transaction:
+                            sql.execute("ROLLBACK")
+                        raise
+                finally:
+                    state.conn, state.closed = own
         except Exception as exc:  # noqa: BLE001 (the transaction failed: nothing of the group was kept)
             for job in group:
                 if job.error is None:

@@ -110,6 +110,48 @@ def test_a_failing_job_takes_back_only_its_own_writes(app):
     assert names == {"one", "three"}
 
 
+def test_every_group_runs_on_the_process_s_one_group_connection(app, monkeypatch):
+    """GIVEN jobs led by different request threads WHEN each commits THEN all ran on one connection (whose page
+    cache stays warm from take to take), with the pool's pragmas; each thread has its own connection back after;
+    closing every connection (before a fork) closes it, and a forked child makes its own."""
+    from edge_server import db as edge_db
+
+    group = GroupCommit(max_delay=0)
+    seen: list[tuple] = []
+
+    def caller(n: int) -> None:
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            own = database.connection()
+
+            def work():
+                sql = database.connection()
+                sql.execute("INSERT INTO holiday (day, name) VALUES ('2031-02-01', ?)", (f"t{n}",))
+                return sql, sql.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+
+            seen.append((own, *group.run(work), database.connection()))
+            database.close()
+
+    for n in range(3):  # one after another, each on a thread of its own
+        thread = threading.Thread(target=caller, args=(n,))
+        thread.start()
+        thread.join(30)
+    shared = edge_db.group_connection(database.obj)
+    assert [ran for _own, ran, _pragma, _after in seen] == [shared] * 3
+    assert all(pragma == 8000 for _own, _ran, pragma, _after in seen)
+    assert all(after is own and own is not shared for own, _ran, _pragma, after in seen)
+    rows = database.execute_sql("SELECT count(*) FROM holiday WHERE day = '2031-02-01'").fetchone()[0]
+    assert rows == 3  # committed: another connection reads them
+
+    edge_db.close_all_connections()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        shared.execute("SELECT 1")
+    fresh = edge_db.group_connection(database.obj)
+    assert fresh is not shared and fresh.execute("SELECT count(*) FROM holiday").fetchone()[0] >= 3
+    monkeypatch.setattr(edge_db, "_pid", [-1])  # as in a child after a fork
+    assert edge_db.group_connection(database.obj) is not fresh
+
+
 def test_a_change_to_hours_reaches_the_next_ticket(kiosk, app):
     """GIVEN a ticket taken (the catalog cached) WHEN the service's hours are changed behind the app's back
     (another process: a raw write) THEN the next ticket is refused as closed, and taken again once reopened."""
