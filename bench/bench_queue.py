@@ -1,7 +1,7 @@
 """Queue figures on the WSGI server that `serve` ships, side by side with a minimal reference server
 (bench/reference_queue.py) in the same run: tickets/s, p50/p95, server CPU ms and bytes written per ticket at
 concurrency 1, 8, 50 (median of REPEATS rounds, reference and edge interleaved) and their ratios; duplicates;
-ticket CPU with 10,000 waiting against with few; call-to-board-event latency under 50 ticket takers; call-next
+ticket CPU with 10,000 waiting against with none; call-to-board-event latency under 50 ticket takers; call-next
 latency with 10,000 waiting; the server's memory."""
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from edge_server.sync.outbox import UNWRITTEN_COUNT  # noqa: E402
 from tests.e2e.conftest import LISTENING, EdgeServerProcess  # noqa: E402
 from tests.e2e.staff_session import staff_session  # noqa: E402
 
-TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "1000"))
+TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "3000"))  # a round of 1,000 at one kiosk was 0.3 s: noise on one side
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 EDGE_WORKERS = os.environ.get("BENCH_EDGE_WORKERS", "2")  # the edge's `workers` setting under test
 LEVELS = (1, 8, 50)
@@ -97,24 +96,41 @@ def start_reference(data_dir: Path) -> tuple[subprocess.Popen, str]:
     return proc, match.group(1)
 
 
-def fill_waiting(db_path: Path, count: int) -> None:
-    """Insert `count` waiting tickets for service A directly (a busy day's backlog)."""
+def fill_waiting(db_path: Path, count: int) -> int:
+    """Insert `count` waiting tickets for service A directly (a busy day's backlog), shaped as the edge makes them
+    (time-ordered ids, tracking tokens of the kind the partial index skips); return the newest one's rowid."""
+    from edge_server.queue.track_tokens import Place, new_token
+
     con = sqlite3.connect(db_path, timeout=30)
     service_id = con.execute("select id from service where code='A'").fetchone()[0]
-    today = datetime.now(timezone(timedelta(hours=7))).date().isoformat()
+    today = datetime.now(timezone(timedelta(hours=7))).date()
     start = con.execute("select coalesce(max(number), 0) from ticket where issued_service_id=? and "
-                        "business_date=?", (service_id, today)).fetchone()[0]
+                        "business_date=?", (service_id, today.isoformat())).fetchone()[0]
     now = datetime.utcnow()
-    rows = [(str(uuid.uuid4()), service_id, service_id, today, start + i + 1, 0, "waiting",
-             (now - timedelta(seconds=60) + timedelta(milliseconds=i)).isoformat(sep=" "), 0, uuid.uuid4().hex,
-             "kiosk", "") for i in range(count)]
+    rows = [(time_ordered_uuid(), service_id, service_id, today.isoformat(), start + i + 1, 0, "waiting",
+             (now - timedelta(seconds=60) + timedelta(milliseconds=i)).isoformat(sep=" "), 0,
+             new_token(Place(service_id, today, start + i + 1)), "kiosk", "") for i in range(count)]
     con.executemany("insert into ticket (id, service_id, issued_service_id, business_date, number, priority, "
                     "status, issued_at, recall_count, track_token, source, print_error) "
                     "values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     con.execute("update queue_tally set last_number=? where service_id=? and business_date=?",
-                (start + count, service_id, today))
+                (start + count, service_id, today.isoformat()))
     con.commit()
+    (top,) = con.execute("select max(rowid) from ticket").fetchone()
     con.close()
+    return top
+
+
+def waiting_only_up_to(db_path: Path, rowid: int) -> int:
+    """Cancel every waiting ticket after `rowid` (those a round took), so the next round starts with exactly the
+    tickets up to it waiting; return how many wait (the tally's triggers keep its counts)."""
+    con = sqlite3.connect(db_path, timeout=30)
+    try:
+        con.execute("update ticket set status = 'cancelled' where status = 'waiting' and rowid > ?", (rowid,))
+        con.commit()
+        return con.execute("select count(*) from ticket where status = 'waiting'").fetchone()[0]
+    finally:
+        con.close()
 
 
 def _take_until_stopped(url: str, headers: dict, takers: int) -> None:
@@ -218,13 +234,25 @@ def main() -> None:
             edge = targets[1]
             # more rounds than the levels: the figure is a 10 % bound, and one round here varies by 20 %
             rounds_10k = max(REPEATS, 5)
-            few = [take_tickets(edge, 8, TICKETS_PER_LEVEL)["cpu_ms"] for _ in range(rounds_10k)]
-            fill_waiting(server.data_dir / "edge.sqlite3", 10_000)
-            outbox_written(server.data_dir / "edge.sqlite3")  # the backlog's events, as if taken earlier
-            many = [take_tickets(edge, 8, TICKETS_PER_LEVEL)["cpu_ms"] for _ in range(rounds_10k)]
-            emit("ticket_cpu_ms_c8_before_10k", round(median(few), 2), "ms")
-            emit("ticket_cpu_ms_c8_with_10k_waiting", round(median(many), 2), "ms")
-            emit("ratio_ticket_cpu_10k_waiting", round(median(many) / median(few), 2), "with/without")
+            db_path = server.data_dir / "edge.sqlite3"
+
+            def rounds_from(backlog_top: int, waiting: int) -> list[float]:
+                """Rounds that each start with exactly `waiting` tickets waiting (the backlog up to its rowid)."""
+                cpu = []
+                for _ in range(rounds_10k):
+                    if waiting_only_up_to(db_path, backlog_top) != waiting:
+                        raise RuntimeError(f"a round did not start with {waiting} tickets waiting")
+                    cpu.append(take_tickets(edge, 8, TICKETS_PER_LEVEL)["cpu_ms"])
+                return cpu
+
+            no_backlog = rounds_from(0, 0)
+            waiting_only_up_to(db_path, 0)  # the last round's tickets: not part of the backlog
+            top = fill_waiting(db_path, 10_000)
+            outbox_written(db_path)  # the backlog's events, as if taken earlier
+            backlog = rounds_from(top, 10_000)
+            emit("ticket_cpu_ms_c8_0_waiting", round(median(no_backlog), 3), "ms")
+            emit("ticket_cpu_ms_c8_with_10k_waiting", round(median(backlog), 3), "ms")
+            emit("ratio_ticket_cpu_10k_waiting", round(median(backlog) / median(no_backlog), 2), "with/without")
 
             admin = server.staff_user("admin")
             session, _csrf = staff_session(server.url, admin["username"], admin["password"])
