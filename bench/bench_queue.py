@@ -29,7 +29,8 @@ from edge_server.sync.outbox import UNWRITTEN_COUNT  # noqa: E402
 from tests.e2e.conftest import LISTENING, EdgeServerProcess  # noqa: E402
 from tests.e2e.staff_session import staff_session  # noqa: E402
 
-TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "3000"))  # a round of 1,000 at one kiosk was 0.3 s: noise on one side
+# tickets per round: a round of 1,000 at one kiosk lasted 0.3 s, short enough for the VM's noise to fall on one side
+TICKETS_PER_LEVEL = int(os.environ.get("BENCH_TICKETS", "3000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 EDGE_WORKERS = os.environ.get("BENCH_EDGE_WORKERS", "2")  # the edge's `workers` setting under test
 LEVELS = (1, 8, 50)

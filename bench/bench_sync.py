@@ -161,6 +161,8 @@ def round_bodies(secrets: dict[str, str], round_no: int) -> dict[str, list[bytes
     day = date(2026, 11, 2) + timedelta(days=round_no)
     per_village = BATCHES_PER_VILLAGE * EVENTS_PER_BATCH
     raw = village_day(day, tickets=1000, letters=40, rand=random.Random(round_no))[:per_village]
+    if len(raw) < per_village:
+        raise RuntimeError(f"a village day has {len(raw)} events, fewer than the {per_village} a round sends")
     bodies = {}
     for code in secrets:
         events = as_events(raw, 1 + round_no * per_village, day)  # new ids for every village
@@ -210,8 +212,8 @@ def ingest_rate(hub_url: str, ref_url: str, secrets: dict[str, str], hub_pid: in
     runs: dict[str, list[dict]] = {"hub": [], "ref": []}
     for round_no in range(ROUNDS):
         bodies = round_bodies(secrets, round_no)
-        for name, url, pid in (("hub", f"{hub_url}/api/v1/sync/batches", hub_pid),
-                               ("ref", f"{ref_url}/batches", ref_pid)):
+        servers = [("hub", f"{hub_url}/api/v1/sync/batches", hub_pid), ("ref", f"{ref_url}/batches", ref_pid)]
+        for name, url, pid in servers[::1 if round_no % 2 == 0 else -1]:  # who goes first alternates
             runs[name].append(ingest_once(url, bodies, secrets, pid, pg_pid))
     figures = {name: {key: median([run[key] for run in done]) for key in done[0]} for name, done in runs.items()}
     hub, ref = figures["hub"], figures["ref"]

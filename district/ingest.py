@@ -330,6 +330,7 @@ def _update_devices(village_code: str, events: list[dict]) -> None:
         device_id = _small_int(event["data"].get("device_id"))
         if device_id is not None and (device_id not in newest or newest[device_id]["seq"] < event["seq"]):
             newest[device_id] = event
+    fields = DeviceState._meta.fields
     for device_id, event in newest.items():
         data = event["data"]
         printer = data.get("printer") if isinstance(data.get("printer"), dict) else {}
@@ -341,6 +342,5 @@ def _update_devices(village_code: str, events: list[dict]) -> None:
                   "scanner_connected": (scanner.get("connected") if isinstance(scanner.get("connected"), bool)
                                         else None),
                   "seq": event["seq"], "occurred_at": event["occurred_at"]}
-        fields = DeviceState._meta.fields
         _sql(_DEVICE_UPSERT, (village_code, device_id,
                               *(fields[name].db_value(values[name]) for name in _DEVICE_FIELDS)))

@@ -126,9 +126,9 @@ def group_connection(db) -> sqlite3.Connection:
     transaction. Each take ran on the connection of the thread that led its group, one of the worker's two dozen,
     so nearly every take found its cache stale and read its B-tree paths again (pread: 24 read system calls a
     ticket at one kiosk, 31 with 10,000 waiting). On one connection the cache stays warm between takes: 1.4 and
-    3.2 read calls, 0.274 -> 0.239 ms of CPU a ticket, and no cost from a long queue (bench_queue's edge, three
-    alternated runs of 2,000 takes each; docs/operator.md). Made by SqliteDatabase's own `_connect` (the same
-    pragmas and functions as the pool's connections) and kept out of the pool; a forked child makes its own.
+    2.9 read calls, and CPU a ticket at one kiosk 0.287 / 0.316 -> 0.252 / 0.242 ms (two alternated pairs of
+    2,000 takes; docs/operator.md). Made by SqliteDatabase's own `_connect` (the same pragmas and functions as
+    the pool's connections) and kept out of the pool; a forked child makes its own.
     """
     held = db.__dict__.get("_group_connection")
     if held is None or held[0] != _pid[0]:

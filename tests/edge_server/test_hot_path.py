@@ -110,7 +110,7 @@ def test_a_failing_job_takes_back_only_its_own_writes(app):
     assert names == {"one", "three"}
 
 
-def test_every_group_runs_on_the_process_s_one_group_connection(app, monkeypatch):
+def test_every_group_of_a_process_runs_on_one_connection(app, monkeypatch):
     """GIVEN jobs led by different request threads WHEN each commits THEN all ran on one connection (whose page
     cache stays warm from take to take), with the pool's pragmas; each thread has its own connection back after;
     closing every connection (before a fork) closes it, and a forked child makes its own."""
