@@ -109,20 +109,24 @@ def wire_bytes(village: str = "33.17.09.2016") -> None:
 
 # ---- a hub on PostgreSQL -----------------------------------------------------------------------------------
 
-def start_hub(database_url: str, data_dir: Path, workers: int = 4) -> tuple[subprocess.Popen, str]:
-    log = data_dir / "hub.log"
-    data_dir.mkdir(parents=True, exist_ok=True)
+def start_listening(cmd: list[str], log: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """Start a server with its output in `log`; wait for its `listening on http://HOST:PORT` line (its URL)."""
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "district", "serve", "--data-dir", str(data_dir),
-                                 "--database-url", database_url, "--host", "127.0.0.1", "--port", "0",
-                                 "--workers", str(workers)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "DISTRICT_LOG_LEVEL": "WARNING"})
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 60
     while not (found := re.search(r"listening on (http://[\d.]+:\d+)", log.read_text())):
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(log.read_text())
         time.sleep(0.1)
     return proc, found.group(1)
+
+
+def start_hub(database_url: str, data_dir: Path, workers: int = 4) -> tuple[subprocess.Popen, str]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return start_listening([sys.executable, "-m", "district", "serve", "--data-dir", str(data_dir),
+                            "--database-url", database_url, "--host", "127.0.0.1", "--port", "0",
+                            "--workers", str(workers)], data_dir / "hub.log",
+                           env={**os.environ, "DISTRICT_LOG_LEVEL": "WARNING"})
 
 
 def register(database_url: str, codes: list[str]) -> dict[str, str]:
@@ -234,16 +238,8 @@ def start_reference(database_url: str, codes_secrets: dict[str, str], workdir: P
     prepare(database_url, list(codes_secrets))
     secrets_file = workdir / "ref-secrets.json"
     secrets_file.write_text(json.dumps(codes_secrets))
-    log = workdir / "ref.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "reference_ingest.py"), database_url,
-                                 str(secrets_file)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not (found := re.search(r"listening on (http://[\d.]+:\d+)", log.read_text())):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(log.read_text())
-        time.sleep(0.1)
-    return proc, found.group(1)
+    return start_listening([sys.executable, str(ROOT / "bench" / "reference_ingest.py"), database_url,
+                            str(secrets_file)], workdir / "ref.log")
 
 
 def catch_up(url: str, secret: str, workdir: Path) -> None:
