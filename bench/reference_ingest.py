@@ -20,8 +20,8 @@ import sys
 import threading
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS ref_village (code text PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS ref_event (
+CREATE TABLE ref_village (code text PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0);
+CREATE TABLE ref_event (
     id uuid PRIMARY KEY, village text NOT NULL, seq bigint NOT NULL, type text NOT NULL,
     occurred_at timestamptz NOT NULL, business_date date NOT NULL, data jsonb NOT NULL);
 """
